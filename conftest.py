@@ -1,0 +1,62 @@
+"""The small world every test can use: a city official, a county official of 长葛市 and
+one of 禹州市 (the colleague from another county), two enterprise reporters, and outsiders.
+
+Services this suite depends on: with CI=true a test that needs PostgreSQL or Redis fails
+when it is missing instead of skipping, so CI can never pass by skipping.
+"""
+import os
+
+import pytest
+
+from xuchang_ecom.accounts.tests import factories as account_factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def city_user(db):
+    return account_factories.city_staff()
+
+
+@pytest.fixture
+def changge_user(db):
+    return account_factories.county_staff("changge", "长葛市")
+
+
+@pytest.fixture
+def yuzhou_user(db):
+    return account_factories.county_staff("yuzhou", "禹州市")
+
+
+@pytest.fixture
+def reporter_user(db):
+    return account_factories.reporter("reporter_a")
+
+
+def _missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _missing("the tests are not running on PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _missing("REDIS_URL is not set")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        _missing(f"Redis at {url} is not reachable: {error}")
+    return url

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PovertyConfig(AppConfig):
+    name = "poverty"
+    verbose_name = _("E-commerce poverty alleviation")

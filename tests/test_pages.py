@@ -1,0 +1,95 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from villages.models import Designation, Honour
+from xuchang_ecom.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_is_in_chinese_by_default_and_shows_the_plan(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_every_page_offers_the_language_switch_and_english_is_one_click_away(client):
+    page = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert response["Content-Language"] == "en"
+    assert "Xuchang E-commerce Program Platform" in response.content.decode()
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    page = client.get("/").content.decode()
+    assert "http://" not in page and "https://" not in page and "//cdn" not in page
+
+
+def test_healthz_reports_the_database_and_broker_without_setting_a_cookie(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert not response.cookies
+
+
+def test_healthz_reports_a_dead_broker_instead_of_failing(client, settings, monkeypatch):
+    from xuchang_ecom.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"] == "unreachable"
+    assert response.json()["status"] == "degraded"
+
+
+@pytest.mark.redis
+def test_healthz_reaches_the_real_broker(client, redis_url, monkeypatch):
+    from xuchang_ecom.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app.conf, "broker_url", redis_url)
+    assert client.get("/healthz").json()["broker"] == "ok"
+
+
+def test_load_demo_loads_the_reports_figures_and_can_run_again(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    in_2020 = Designation.objects.filter(year=2020)
+    assert in_2020.filter(kind="village").count() == 15
+    assert in_2020.filter(kind="town").count() == 9
+    assert set(Designation.objects.filter(place__name="岗李村").values_list("year", flat=True)) == {
+        2016, 2017, 2018, 2019, 2020,
+    }
+    assert Honour.objects.filter(title="2020年农产品百强淘宝村").count() == 4
+    assert Honour.objects.get(title="2020年淘宝村百强县").place.name == "长葛市"
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "city_admin", "county_changge", "county_yuzhou", "enterprise_a", "enterprise_b",
+    }
+
+
+def test_load_demo_uses_the_password_from_the_environment(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "another-secret-9")
+    call_command("load_demo", verbosity=0)
+    assert User.objects.get(username="county_changge").check_password("another-secret-9")
+
+
+def test_load_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)
+    assert not Designation.objects.exists()
+
+
+def test_the_demo_city_account_reaches_the_chinese_admin(client, settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    assert client.login(username="city_admin", password="xuchang-demo-2020")
+    response = client.get("/admin/villages/designation/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"

@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from xuchang_ecom.common.admin import ScopedAdminMixin
+from xuchang_ecom.regions.models import Level, Region
+
+from . import selectors, services
+from .models import Designation, Honour, SourceReport
+
+
+class CountyFilter(admin.SimpleListFilter):
+    title = _("county-level division")
+    parameter_name = "county"
+
+    def lookups(self, request, model_admin):
+        return [(r.pk, r.name) for r in Region.objects.counties()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            county = Region.objects.filter(pk=self.value(), level=Level.COUNTY).first()
+            if county:
+                return queryset.filter(place__path__startswith=county.path)
+        return queryset
+
+
+class DesignationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Designation
+        fields = services.DESIGNATION_FIELDS
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.designation_check(user=self.user, designation=self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(Designation)
+class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = DesignationAdminForm
+    list_display = ["year", "kind", "place_path", "main_products", "online_shops", "online_sales", "local_model"]
+    list_display_links = ["place_path"]
+    list_filter = ["year", "kind", CountyFilter]
+    search_fields = ["place__name", "place__path", "place__code", "main_products", "local_model"]
+    list_select_related = ["place", "source"]
+    autocomplete_fields = ["place"]
+    date_hierarchy = None
+    change_list_template = "admin/villages/designation/change_list.html"
+
+    def scoped_queryset(self, request):
+        return selectors.designation_list(user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.display(description=_("place"), ordering="place__path")
+    def place_path(self, obj):
+        return obj.place.display_path
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.DESIGNATION_FIELDS if f in form.cleaned_data}
+        if change:
+            services.designation_update(user=request.user, designation=obj, data=data)
+        else:
+            obj.pk = services.designation_create(user=request.user, **data).pk
+
+    def delete_model(self, request, obj):
+        services.designation_delete(user=request.user, designation=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "context_data") and "cl" in response.context_data:
+            # Counts per year and county for the rows the filters select, in one query.
+            counts = response.context_data["cl"].queryset.order_by().counts_by_year_and_county()
+            response.context_data["counts_by_year_and_county"] = counts
+        return response
+
+
+@admin.register(Honour)
+class HonourAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "title", "place", "source"]
+    list_filter = ["year", "title"]
+    search_fields = ["title", "place__name", "place__path"]
+    list_select_related = ["place", "source"]
+    autocomplete_fields = ["place"]
+
+    def scoped_queryset(self, request):
+        return selectors.honour_list(user=request.user)
+
+
+@admin.register(SourceReport)
+class SourceReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "year", "published_on", "designation_count"]
+    search_fields = ["title", "publisher"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(designation_count=Count("designations"))
+
+    @admin.display(description=_("designations"), ordering="designation_count")
+    def designation_count(self, obj):
+        return obj.designation_count

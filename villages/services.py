@@ -1,0 +1,109 @@
+"""Every write to the registry. The admin, the import and the API all call these."""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xuchang_ecom.accounts.scoping import region_in_scope
+from xuchang_ecom.regions.models import Region
+
+from .models import KIND_LEVEL, Designation, Honour, SourceReport
+
+DESIGNATION_FIELDS = (
+    "place", "kind", "year", "source", "main_products", "online_shops", "online_sales",
+    "local_model", "note",
+)
+
+
+def designation_check(*, user, designation: Designation) -> None:
+    """Raise ValidationError unless ``user`` may record ``designation`` as it stands.
+
+    Forms call this before saving, so the admin shows the same errors as the API.
+    """
+    _check_place(user=user, place=designation.place if designation.place_id else None,
+                 kind=designation.kind)
+
+
+def _check_place(*, user, place: Region | None, kind: str | None = None) -> None:
+    if place is None:
+        raise ValidationError({"place": _("Choose a place.")})
+    if not region_in_scope(user=user, region=place):
+        raise ValidationError({"place": _("This place is outside the area you are responsible for.")})
+    if kind is not None and KIND_LEVEL.get(kind) != place.level:
+        raise ValidationError(
+            {"place": _("A Taobao village must be a village and a Taobao town a township.")}
+        )
+
+
+def _normalise_products(value: str) -> str:
+    parts = [p.strip() for p in (value or "").replace(",", "、").replace("，", "、").split("、")]
+    return "、".join(p for p in parts if p)
+
+
+@transaction.atomic
+def designation_create(
+    *,
+    user,
+    place: Region,
+    kind: str,
+    year: int,
+    source: SourceReport,
+    main_products: str = "",
+    online_shops: int | None = None,
+    online_sales: Decimal | None = None,
+    local_model: str = "",
+    note: str = "",
+) -> Designation:
+    """Record a designation; raises ValidationError (in Chinese) for bad or out-of-scope input."""
+    designation = Designation(
+        place=place, kind=kind, year=year, source=source,
+        main_products=_normalise_products(main_products), online_shops=online_shops,
+        online_sales=online_sales, local_model=local_model.strip(), note=note,
+    )
+    designation_check(user=user, designation=designation)
+    designation.full_clean()
+    designation.save()
+    return designation
+
+
+@transaction.atomic
+def designation_update(*, user, designation: Designation, data: dict) -> Designation:
+    """Change the given fields; the new place must also be inside the user's scope."""
+    _check_place(user=user, place=designation.place)
+    unknown = set(data) - set(DESIGNATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown designation fields: {sorted(unknown)}")
+    for field, value in data.items():
+        if field == "main_products":
+            value = _normalise_products(value)
+        setattr(designation, field, value)
+    designation_check(user=user, designation=designation)
+    designation.full_clean()
+    designation.save()
+    return designation
+
+
+@transaction.atomic
+def designation_delete(*, user, designation: Designation) -> None:
+    _check_place(user=user, place=designation.place)
+    designation.delete()
+
+
+@transaction.atomic
+def honour_create(*, user, place: Region, year: int, title: str, source: SourceReport | None = None) -> Honour:
+    _check_place(user=user, place=place)
+    honour = Honour(place=place, year=year, title=title.strip(), source=source)
+    honour.full_clean()
+    honour.save()
+    return honour
+
+
+@transaction.atomic
+def source_report_get_or_create(*, title: str, year: int, publisher: str = "") -> SourceReport:
+    report = SourceReport.objects.filter(title=title.strip()).first()
+    if report is None:
+        report = SourceReport(title=title.strip(), year=year, publisher=publisher)
+        report.full_clean()
+        report.save()
+    return report

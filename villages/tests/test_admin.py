@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from villages.models import Designation
+from villages.tests.factories import DesignationFactory, SourceReportFactory, village
+from xuchang_ecom.accounts.tests.factories import region
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:villages_designation_changelist")
+
+
+@pytest.fixture
+def yuzhou_designation():
+    return DesignationFactory(place=village("禹州市", "示例镇", "示例村"), year=2020)
+
+
+def test_the_changelist_shows_counts_per_year_and_county(client, city_user, yuzhou_designation):
+    DesignationFactory(year=2020)
+    DesignationFactory(year=2019)
+    client.force_login(city_user)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    counts = list(response.context["counts_by_year_and_county"])
+    assert {(row["year"], row["county"], row["villages"]) for row in counts} == {
+        (2020, "长葛市", 1), (2020, "禹州市", 1), (2019, "长葛市", 1),
+    }
+
+
+def test_the_changelist_filters_by_county(client, city_user, yuzhou_designation):
+    DesignationFactory(year=2020)
+    client.force_login(city_user)
+    response = client.get(CHANGELIST, {"county": region("禹州市").pk})
+    assert list(response.context["cl"].result_list) == [yuzhou_designation]
+
+
+def test_a_county_user_does_not_see_another_countys_designation_in_the_admin(client, changge_user, yuzhou_designation):
+    mine = DesignationFactory()
+    client.force_login(changge_user)
+    assert list(client.get(CHANGELIST).context["cl"].result_list) == [mine]
+    change_url = reverse("admin:villages_designation_change", args=[yuzhou_designation.pk])
+    assert client.get(change_url).status_code == 404
+    assert client.post(change_url, {"note": "x"}).status_code == 404
+    delete_url = reverse("admin:villages_designation_delete", args=[yuzhou_designation.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 404
+    assert Designation.objects.filter(pk=yuzhou_designation.pk).exists()
+
+
+def test_a_county_user_cannot_add_a_designation_in_another_county_through_the_admin(client, changge_user):
+    client.force_login(changge_user)
+    response = client.post(reverse("admin:villages_designation_add"), {
+        "place": village("禹州市", "示例镇", "示例村").pk, "kind": "village", "year": 2020,
+        "source": SourceReportFactory().pk,
+    })
+    assert response.status_code == 200  # the form comes back with the error
+    assert response.context["adminform"].form.errors
+    assert not Designation.objects.exists()
+
+
+def test_a_county_user_adds_a_designation_in_their_own_county_through_the_service(client, changge_user):
+    client.force_login(changge_user)
+    response = client.post(reverse("admin:villages_designation_add"), {
+        "place": region("长葛市/佛耳湖镇/岗李村").pk, "kind": "village", "year": 2020,
+        "source": SourceReportFactory().pk, "main_products": "蜂蜜,蜂蜡",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Designation.objects.get().main_products == "蜂蜜、蜂蜡"
+
+
+def test_a_reporter_cannot_reach_the_admin(client, reporter_user):
+    client.force_login(reporter_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get(CHANGELIST).status_code == 302

@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xuchang_ecom.regions.models import Region
+
+from .validators import validate_uscc
+
+
+class Organisation(models.Model):
+    """A legal entity that reports to the bureau: an enterprise, cooperative, base or agency.
+
+    Registries (poverty-alleviation enterprises, livestream agencies …) point to it, and an
+    enterprise reporter account is bound to exactly one.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uscc],
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("administrative division"), on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CITY_STAFF = "city", _("City bureau staff")
+    COUNTY_STAFF = "county", _("County bureau staff")
+    REPORTER = "reporter", _("Enterprise reporter")
+
+
+class User(AbstractUser):
+    """An account. The role and its binding decide which rows the account sees.
+
+    Django's permissions decide *what* an account may do; ``role`` with ``region`` or
+    ``organisation`` decides *on which rows* (see ``accounts.scoping``).
+    """
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REPORTER)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("county-level division"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("For county bureau staff: the division whose records they keep."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reporters",
+        help_text=_("For enterprise reporters: the organisation they report for."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="county") | models.Q(region__isnull=False),
+                name="accounts_county_staff_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="reporter")
+                | models.Q(organisation__isnull=False)
+                | models.Q(is_superuser=True),
+                name="accounts_reporter_has_organisation",
+            ),
+        ]

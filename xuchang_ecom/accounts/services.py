@@ -1,0 +1,78 @@
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xuchang_ecom.regions.models import Level, Region
+
+from .models import Organisation, Role, User
+from .roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
+from .validators import normalise_uscc
+
+
+@transaction.atomic
+def sync_role_groups() -> None:
+    """Make one group per role hold exactly the permissions ``ROLE_PERMISSIONS`` lists."""
+    for role, group_name in ROLE_GROUP_NAMES.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        wanted = Q(pk__in=[])
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".", 1)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+
+
+def _check_binding(*, role: str, region: Region | None, organisation: Organisation | None) -> None:
+    if role == Role.COUNTY_STAFF and (region is None or region.level != Level.COUNTY):
+        raise ValidationError({"region": _("County bureau staff must be bound to a county-level division.")})
+    if role == Role.REPORTER and organisation is None:
+        raise ValidationError({"organisation": _("An enterprise reporter must be bound to an organisation.")})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    region: Region | None = None,
+    organisation: Organisation | None = None,
+    first_name: str = "",
+    email: str = "",
+) -> User:
+    """Create an account in its role's group. Staff roles may use the admin; reporters never."""
+    _check_binding(role=role, region=region, organisation=organisation)
+    user = User(
+        username=username,
+        role=role,
+        region=region if role == Role.COUNTY_STAFF else None,
+        organisation=organisation if role == Role.REPORTER else None,
+        first_name=first_name,
+        email=email,
+        is_staff=role in (Role.CITY_STAFF, Role.COUNTY_STAFF),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set([Group.objects.get(name=ROLE_GROUP_NAMES[role])])
+    return user
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, region: Region, uscc: str | None = None, contact_name: str = "", contact_phone: str = ""
+) -> Organisation:
+    organisation = Organisation(
+        name=name.strip(),
+        region=region,
+        uscc=normalise_uscc(uscc) or None,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation

@@ -1,0 +1,66 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from villages.models import Designation
+from villages.tests.factories import DesignationFactory, village
+from xuchang_ecom.accounts import services
+from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.scoping import region_in_scope
+from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.accounts.validators import uscc_check_character, validate_uscc
+
+
+def test_a_well_formed_unified_social_credit_code_passes():
+    body = "91411082MA44ABCD0"
+    validate_uscc(body + uscc_check_character(body))
+
+
+@pytest.mark.parametrize("code", ["91411082MA44ABCD0Z", "91411082", "91411082MA44ABCDOI"])
+def test_a_code_with_a_wrong_check_character_length_or_letter_is_refused(code):
+    with pytest.raises(ValidationError):
+        validate_uscc(code)
+
+
+@pytest.mark.django_db
+def test_county_staff_must_be_bound_to_a_county_level_division():
+    with pytest.raises(ValidationError):
+        services.user_create(username="x", password="p", role=Role.COUNTY_STAFF)
+    with pytest.raises(ValidationError):
+        services.user_create(username="x", password="p", role=Role.COUNTY_STAFF, region=region("长葛市/佛耳湖镇"))
+
+
+@pytest.mark.django_db
+def test_a_reporter_must_be_bound_to_an_organisation_and_never_gets_the_admin(reporter_user):
+    with pytest.raises(ValidationError):
+        services.user_create(username="y", password="p", role=Role.REPORTER)
+    assert not reporter_user.is_staff
+
+
+@pytest.mark.django_db
+def test_each_role_sees_only_its_own_rows(city_user, changge_user, yuzhou_user, reporter_user):
+    in_changge = DesignationFactory(place=region("长葛市/佛耳湖镇/岗李村"))
+    in_yuzhou = DesignationFactory(place=village("禹州市", "示例镇", "示例村"))
+    visible = {u.username: set(Designation.objects.visible_to(u)) for u in
+               (city_user, changge_user, yuzhou_user, reporter_user)}
+    assert visible["city"] == {in_changge, in_yuzhou}
+    assert visible["changge"] == {in_changge}
+    assert visible["yuzhou"] == {in_yuzhou}
+    assert visible["reporter_a"] == set()
+
+
+@pytest.mark.django_db
+def test_an_inactive_or_anonymous_user_sees_nothing(changge_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    DesignationFactory()
+    changge_user.is_active = False
+    assert not Designation.objects.visible_to(changge_user).exists()
+    assert not Designation.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+def test_county_staff_may_place_records_only_at_or_under_their_division(changge_user):
+    assert region_in_scope(user=changge_user, region=region("长葛市/佛耳湖镇/岗李村"))
+    assert region_in_scope(user=changge_user, region=region("长葛市"))
+    assert not region_in_scope(user=changge_user, region=region("禹州市"))
+    assert not region_in_scope(user=changge_user, region=region("禹州市").parent)

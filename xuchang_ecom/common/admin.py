@@ -1,0 +1,55 @@
+"""The admin side of the one scoping mechanism.
+
+A registry's ModelAdmin lists rows through its selector, limits region choices to the
+user's scope, answers 404 for out-of-scope objects (like a missing one), and saves through
+the app's services so a rule is written once.
+"""
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.regions.models import Region
+
+
+class ScopedAdminMixin:
+    """Subclasses implement ``scoped_queryset(request)`` with the app's list selector."""
+
+    def scoped_queryset(self, request):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        qs = self.scoped_queryset(request)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Region:
+            kwargs["queryset"] = regions_in_scope(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _object_or_404(self, request, object_id):
+        if object_id and self.get_object(request, admin.utils.unquote(object_id)) is None:
+            raise Http404
+        return object_id
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from villages import demo as villages_demo
+from xuchang_ecom.accounts import demo as accounts_demo
+
+# Each registry contributes one loader, run in this order as the demo city account; each
+# skips what is already there, so running the command again keeps the data.
+REGISTRY_LOADERS = [villages_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (figures from the November 2020 report) and the demo accounts."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(_("Demo data is for development only: refusing to run with DEBUG off."))
+        with transaction.atomic():
+            lines = accounts_demo.load()
+            city_user = accounts_demo.city_account()
+            for load in REGISTRY_LOADERS:
+                lines += load(user=city_user)
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))

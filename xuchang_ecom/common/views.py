@@ -1,0 +1,48 @@
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from xuchang_ecom.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        logger.warning("healthz: database unreachable", exc_info=True)
+        return False
+
+
+def _broker_status() -> str:
+    """'ok', 'eager' (no broker configured: tasks run in-process) or 'unreachable'."""
+    if celery_app.conf.task_always_eager:
+        return "eager"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=0, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001
+        logger.warning("healthz: broker unreachable", exc_info=True)
+        return "unreachable"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and dependencies, as JSON: 200 while the database answers, even with the
+    broker down (reported in the body, since requests still work); 503 without a database."""
+    database = _database_ok()
+    broker = _broker_status()
+    body = {
+        "status": "ok" if database and broker != "unreachable" else "degraded",
+        "database": "ok" if database else "unreachable",
+        "broker": broker,
+    }
+    return JsonResponse(body, status=200 if database else 503)

@@ -1,0 +1,54 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from .models import PATH_SEPARATOR, Level, Region
+
+
+@transaction.atomic
+def region_create(
+    *, name: str, level: int, parent: Region | None = None, code: str | None = None,
+    is_functional_area: bool = False,
+) -> Region:
+    """Create a division under ``parent``; raises ValidationError on a bad level or name."""
+    name = name.strip()
+    if PATH_SEPARATOR in name:
+        raise ValidationError({"name": _("A name cannot contain “/”.")})
+    if parent is not None and level != parent.level + 1:
+        raise ValidationError({"level": _("A division must be exactly one level below its parent.")})
+    region = Region(name=name, level=level, parent=parent, code=code or None,
+                    is_functional_area=is_functional_area)
+    region.path = region.build_path()
+    region.full_clean()
+    region.save()
+    return region
+
+
+@transaction.atomic
+def region_rename(*, region: Region, name: str) -> Region:
+    """Rename a division and rewrite the paths of everything under it in one UPDATE."""
+    old_path = region.path
+    region.name = name.strip()
+    if PATH_SEPARATOR in region.name:
+        raise ValidationError({"name": _("A name cannot contain “/”.")})
+    region.path = region.build_path()
+    region.full_clean()
+    region.save()
+    Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk).update(
+        path=Concat(Value(region.path), Substr(F("path"), Length(Value(old_path)) + 1))
+    )
+    return region
+
+
+def region_get_or_create_path(*, names: list[str], codes: dict[str, str] | None = None) -> Region:
+    """Walk (and create where missing) a chain of names from the city down."""
+    codes = codes or {}
+    parent = None
+    for depth, name in enumerate(names, start=Level.CITY):
+        region = Region.objects.filter(parent=parent, name=name).first()
+        if region is None:
+            region = region_create(name=name, level=depth, parent=parent, code=codes.get(name))
+        parent = region
+    return parent
