@@ -39,7 +39,6 @@ deploy-check: install
 ## .mo files are committed so `make run` works without it).
 messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
-	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 clean:
