@@ -52,6 +52,16 @@ class Region(models.Model):
         help_text=_("A development or demonstration zone administered like a county."),
     )
     path = models.CharField(_("full path"), max_length=255, unique=True, editable=False)
+    # Denormalised so metrics group any record by its county-level division with one join.
+    county = models.ForeignKey(
+        "self",
+        verbose_name=_("county-level division"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -89,12 +99,3 @@ class Region(models.Model):
     def is_at_or_under(self, other: "Region") -> bool:
         return self.path.startswith(other.path)
 
-    @property
-    def county(self) -> "Region | None":
-        """The county-level division this node belongs to (itself for a county)."""
-        if self.level < Level.COUNTY:
-            return None
-        node = self
-        while node.level > Level.COUNTY:
-            node = node.parent
-        return node

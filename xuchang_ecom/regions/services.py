@@ -21,8 +21,12 @@ def region_create(
     region = Region(name=name, level=level, parent=parent, code=code or None,
                     is_functional_area=is_functional_area)
     region.path = region.build_path()
+    region.county = parent.county if parent is not None and level > Level.COUNTY else None
     region.full_clean()
     region.save()
+    if level == Level.COUNTY:
+        region.county = region
+        region.save(update_fields=["county"])
     return region
 
 

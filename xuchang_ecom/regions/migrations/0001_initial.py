@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('is_functional_area', models.BooleanField(default=False, help_text='A development or demonstration zone administered like a county.', verbose_name='functional area')),
                 ('path', models.CharField(editable=False, max_length=255, unique=True, verbose_name='full path')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent division')),
+                ('county', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='county-level division')),
             ],
             options={
                 'verbose_name': 'administrative division',

@@ -31,8 +31,12 @@ def load(apps, schema_editor):
         region, _ = Region.objects.get_or_create(
             path=path,
             defaults={"name": name, "level": level, "parent": parent, "code": code,
-                      "is_functional_area": functional},
+                      "is_functional_area": functional,
+                      "county": parent.county if level > 2 else None},
         )
+        if level == 2 and region.county_id is None:
+            region.county = region
+            region.save(update_fields=["county"])
         return region
 
     city = add(CITY[0], 1, None, CITY[1])
