@@ -1,14 +1,11 @@
 """Staff REST API for designations: thin views over the selectors and services."""
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
-from xuchang_ecom.regions.models import Level, Region
+from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
 from .models import Designation, DesignationKind, SourceReport
@@ -40,32 +37,14 @@ class DesignationInputSerializer(serializers.ModelSerializer):
         validators = []
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class CountyFilter(filters.ModelChoiceFilter):
-    """A county-level division by id: rows at or under it."""
-
-    def filter(self, qs, value):
-        return qs.filter(place__path__startswith=value.path) if value else qs
-
-
 class DesignationFilter(filters.FilterSet):
     year = filters.NumberFilter()
     kind = filters.ChoiceFilter(choices=DesignationKind.choices)
-    county = CountyFilter(queryset=Region.objects.filter(level=Level.COUNTY))
+    county = CountyFilter(field_name="place")
 
     class Meta:
         model = Designation
         fields = ["year", "kind", "county"]
-
-
-class RegistryPermissions(DjangoModelPermissions):
-    """Model permissions for writes and reads alike (DRF's default lets any user read)."""
-
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
-
-
-def _raise_drf(error: DjangoValidationError):
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class DesignationListCreateApi(generics.ListAPIView):
@@ -81,10 +60,7 @@ class DesignationListCreateApi(generics.ListAPIView):
     def post(self, request):
         serializer = DesignationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            designation = services.designation_create(user=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            _raise_drf(error)
+        designation = call_service(services.designation_create, user=request.user, **serializer.validated_data)
         return Response(DesignationOutputSerializer(designation).data, status=status.HTTP_201_CREATED)
 
 
@@ -100,12 +76,9 @@ class DesignationDetailApi(generics.RetrieveAPIView):
         designation = self.get_object()
         serializer = DesignationInputSerializer(designation, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            designation = services.designation_update(
-                user=request.user, designation=designation, data=serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
+        designation = call_service(
+            services.designation_update, user=request.user, designation=designation, data=serializer.validated_data
+        )
         return Response(DesignationOutputSerializer(designation).data)
 
     @extend_schema(request=DesignationInputSerializer, responses=DesignationOutputSerializer)

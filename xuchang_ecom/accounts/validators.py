@@ -18,15 +18,28 @@ def uscc_check_character(first17: str) -> str:
 
 
 def validate_uscc(value: str) -> None:
-    """Raise ValidationError unless ``value`` is a well-formed unified social credit code."""
+    """Raise ValidationError, naming the code and what is wrong with it, unless ``value``
+    (after normalising spaces and case) is a valid unified social credit code."""
     code = normalise_uscc(value)
-    if len(code) != 18 or any(ch not in USCC_ALPHABET for ch in code):
+    if len(code) != 18:
         raise ValidationError(
-            _("A unified social credit code has 18 characters (digits and capital letters)."),
-            code="uscc_format",
+            _("Unified social credit code “%(code)s” has %(length)s characters; it must have 18."),
+            code="uscc_length",
+            params={"code": code, "length": len(code)},
         )
-    if uscc_check_character(code[:17]) != code[17]:
+    bad = sorted({ch for ch in code if ch not in USCC_ALPHABET})
+    if bad:
         raise ValidationError(
-            _("The unified social credit code’s check character is wrong; please check it."),
+            _("Unified social credit code “%(code)s” contains “%(characters)s”, which cannot appear in one "
+              "(I, O, Z, S and V are never used)."),
+            code="uscc_character",
+            params={"code": code, "characters": "".join(bad)},
+        )
+    expected = uscc_check_character(code[:17])
+    if expected != code[17]:
+        raise ValidationError(
+            _("Unified social credit code “%(code)s” has a wrong check character: the last character "
+              "should be %(expected)s. Please check the code."),
             code="uscc_check",
+            params={"code": code, "expected": expected},
         )

@@ -10,15 +10,24 @@ from xuchang_ecom.accounts.tests.factories import region
 from xuchang_ecom.accounts.validators import uscc_check_character, validate_uscc
 
 
-def test_a_well_formed_unified_social_credit_code_passes():
-    body = "91411082MA44ABCD0"
-    validate_uscc(body + uscc_check_character(body))
+@pytest.mark.parametrize("code", ["91110000600037341L", " 9111 0000 6000 3734 1l ", "91411082MA44ABCD0"
+                                  + uscc_check_character("91411082MA44ABCD0")])
+def test_a_valid_unified_social_credit_code_passes_however_it_is_typed(code):
+    validate_uscc(code)
 
 
-@pytest.mark.parametrize("code", ["91411082MA44ABCD0Z", "91411082", "91411082MA44ABCDOI"])
-def test_a_code_with_a_wrong_check_character_length_or_letter_is_refused(code):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize("code,why", [
+    ("91350100M000100Y4Z", "uscc_character"),
+    ("91110000600037341X", "uscc_check"),
+    ("91411082", "uscc_length"),
+    ("91411082MA44ABCDOI", "uscc_character"),
+    ("", "uscc_length"),
+])
+def test_a_bad_code_is_refused_with_a_message_naming_the_code_and_the_reason(code, why):
+    with pytest.raises(ValidationError) as error:
         validate_uscc(code)
+    assert error.value.code == why
+    assert error.value.params["code"] == code
 
 
 @pytest.mark.django_db
