@@ -33,6 +33,15 @@ def reporter_user(db):
     return account_factories.reporter("reporter_a")
 
 
+@pytest.fixture
+def admin_uploads_in_tmp(monkeypatch, tmp_path):
+    """The admin keeps uploads between import preview and confirm in the temp directory;
+    keep the tests' uploads in pytest's own."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
 def _missing(reason: str):
     if IN_CI:
         pytest.fail(f"CI=true and {reason}", pytrace=False)

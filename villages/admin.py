@@ -1,14 +1,15 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.common.admin import ScopedAdminMixin
+from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.regions.models import Level, Region
 
 from . import selectors, services
 from .models import Designation, Honour, SourceReport
+from .resources import DesignationResource, HonourResource
 
 
 class CountyFilter(admin.SimpleListFilter):
@@ -26,22 +27,10 @@ class CountyFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DesignationAdminForm(forms.ModelForm):
-    class Meta:
-        model = Designation
-        fields = services.DESIGNATION_FIELDS
-
-    def _post_clean(self):
-        super()._post_clean()
-        try:
-            services.designation_check(user=self.user, designation=self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
-
-
 @admin.register(Designation)
-class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    form = DesignationAdminForm
+class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+    fields = services.DESIGNATION_FIELDS
+    resource_classes = [DesignationResource]
     list_display = ["year", "kind", "place_path", "main_products", "online_shops", "online_sales", "local_model"]
     list_display_links = ["place_path"]
     list_filter = ["year", "kind", CountyFilter]
@@ -54,10 +43,8 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def scoped_queryset(self, request):
         return selectors.designation_list(user=request.user)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
+    def check_instance(self, request, obj) -> None:
+        services.designation_check(user=request.user, designation=obj)
 
     @admin.display(description=_("place"), ordering="place__path")
     def place_path(self, obj):
@@ -83,7 +70,8 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+    resource_classes = [HonourResource]
     list_display = ["year", "title", "place", "source"]
     list_filter = ["year", "title"]
     search_fields = ["title", "place__name", "place__path"]
@@ -92,6 +80,17 @@ class HonourAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scoped_queryset(self, request):
         return selectors.honour_list(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        fields = ("place", "year", "title", "source")
+        data = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
+        if change:
+            services.honour_update(user=request.user, honour=obj, data=data)
+        else:
+            obj.pk = services.honour_create(user=request.user, **data).pk
+
+    def delete_model(self, request, obj):
+        services.honour_delete(user=request.user, honour=obj)
 
 
 @admin.register(SourceReport)

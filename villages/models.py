@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Level, Region
 
 FIRST_LIST_YEAR = 2009  # Alibaba's first Taobao villages were named in 2009.
@@ -26,6 +27,7 @@ class SourceReport(models.Model):
     class Meta:
         verbose_name = _("source report")
         verbose_name_plural = _("source reports")
+        default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-year", "title"]
 
     def __str__(self) -> str:
@@ -95,6 +97,7 @@ class Designation(models.Model):
     class Meta:
         verbose_name = _("Taobao village/town designation")
         verbose_name_plural = _("Taobao village/town designations")
+        default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-year", "place__path"]
         constraints = [
             models.UniqueConstraint(
@@ -138,6 +141,7 @@ class Honour(models.Model):
     class Meta:
         verbose_name = _("honour")
         verbose_name_plural = _("honours")
+        default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-year", "title", "place__path"]
         constraints = [
             models.UniqueConstraint(fields=["place", "year", "title"], name="villages_unique_honour"),

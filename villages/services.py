@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xuchang_ecom.accounts.scoping import region_in_scope
+from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from .models import KIND_LEVEL, Designation, Honour, SourceReport
@@ -19,18 +19,10 @@ DESIGNATION_FIELDS = (
 def designation_check(*, user, designation: Designation) -> None:
     """Raise ValidationError unless ``user`` may record ``designation`` as it stands.
 
-    Forms call this before saving, so the admin shows the same errors as the API.
+    Forms and imports call this before saving, so they show the same errors as the API.
     """
-    _check_place(user=user, place=designation.place if designation.place_id else None,
-                 kind=designation.kind)
-
-
-def _check_place(*, user, place: Region | None, kind: str | None = None) -> None:
-    if place is None:
-        raise ValidationError({"place": _("Choose a place.")})
-    if not region_in_scope(user=user, region=place):
-        raise ValidationError({"place": _("This place is outside the area you are responsible for.")})
-    if kind is not None and KIND_LEVEL.get(kind) != place.level:
+    check_in_scope(user=user, instance=designation)
+    if KIND_LEVEL.get(designation.kind) != designation.place.level:
         raise ValidationError(
             {"place": _("A Taobao village must be a village and a Taobao town a township.")}
         )
@@ -70,7 +62,7 @@ def designation_create(
 @transaction.atomic
 def designation_update(*, user, designation: Designation, data: dict) -> Designation:
     """Change the given fields; the new place must also be inside the user's scope."""
-    _check_place(user=user, place=designation.place)
+    check_in_scope(user=user, instance=designation)
     unknown = set(data) - set(DESIGNATION_FIELDS)
     if unknown:
         raise ValueError(f"Unknown designation fields: {sorted(unknown)}")
@@ -86,17 +78,23 @@ def designation_update(*, user, designation: Designation, data: dict) -> Designa
 
 @transaction.atomic
 def designation_delete(*, user, designation: Designation) -> None:
-    _check_place(user=user, place=designation.place)
-    designation.delete()
+    scoped_delete(user=user, instance=designation)
 
 
 @transaction.atomic
 def honour_create(*, user, place: Region, year: int, title: str, source: SourceReport | None = None) -> Honour:
-    _check_place(user=user, place=place)
-    honour = Honour(place=place, year=year, title=title.strip(), source=source)
-    honour.full_clean()
-    honour.save()
-    return honour
+    return scoped_save(user=user, instance=Honour(place=place, year=year, title=title.strip(), source=source))
+
+
+def honour_update(*, user, honour: Honour, data: dict) -> Honour:
+    """Change the given fields of an honour; raises ValidationError."""
+    if "title" in data:
+        data = {**data, "title": data["title"].strip()}
+    return scoped_update(user=user, instance=honour, data=data)
+
+
+def honour_delete(*, user, honour: Honour) -> None:
+    scoped_delete(user=user, instance=honour)
 
 
 @transaction.atomic

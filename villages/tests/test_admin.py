@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from villages.models import Designation
+from villages.models import Designation, Honour
 from villages.tests.factories import DesignationFactory, SourceReportFactory, village
 from xuchang_ecom.accounts.tests.factories import region
 
@@ -71,3 +71,13 @@ def test_a_reporter_cannot_reach_the_admin(client, reporter_user):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.get(CHANGELIST).status_code == 302
+
+
+def test_a_county_user_adding_an_honour_in_another_county_sees_the_error_beside_the_place(client, changge_user):
+    client.force_login(changge_user)
+    response = client.post(reverse("admin:villages_honour_add"), {
+        "place": region("禹州市").pk, "year": 2020, "title": "2020年淘宝村百强县",
+    })
+    assert response.status_code == 200
+    assert "place" in response.context["adminform"].form.errors
+    assert not Honour.objects.exists()

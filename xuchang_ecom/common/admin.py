@@ -9,14 +9,40 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.common.services import check_in_scope
 from xuchang_ecom.regions.models import Region
 
 
 class ScopedAdminMixin:
-    """Subclasses implement ``scoped_queryset(request)`` with the app's list selector."""
+    """Subclasses implement ``scoped_queryset(request)`` with the app's list selector, and
+    may extend ``check_instance`` with the app's ``*_check`` service."""
 
     def scoped_queryset(self, request):
         raise NotImplementedError
+
+    def check_instance(self, request, obj) -> None:
+        """Raise ValidationError if the services would refuse to save ``obj`` for this user.
+
+        Run as part of the form's validation, so a refusal shows beside the fields
+        instead of failing in ``save_model``.
+        """
+        check_in_scope(user=request.user, instance=obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        check = self.check_instance
+
+        class ScopedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:
+                    return  # the services' rules assume the fields themselves are valid
+                try:
+                    check(request, self.instance)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return ScopedForm
 
     def get_queryset(self, request):
         qs = self.scoped_queryset(request)

@@ -147,15 +147,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Import/export: every registry imports and exports .xlsx and .csv the same way.
+# Our formats check uploads before parsing and neutralise formulas on export; the
+# resources always import all or nothing (xuchang_ecom.common.importexport).
 IMPORT_EXPORT_FORMATS = [
-    "import_export.formats.base_formats.XLSX",
-    "import_export.formats.base_formats.CSV",
+    "xuchang_ecom.common.importexport.XLSX",
+    "xuchang_ecom.common.importexport.CSV",
 ]
-IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
-IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Uploads larger than this are refused before parsing.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # An .xlsx whose members unpack to more than this is refused (zip bombs).

@@ -1,0 +1,421 @@
+"""Importing and exporting the registry through the admin, as city and county staff do."""
+import codecs
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import translation
+from import_export.tmp_storages import TempFolderStorage
+
+from villages.models import Designation, DesignationKind, Honour
+from villages.resources import DesignationResource, HonourResource
+from villages.tests.factories import DesignationFactory, SourceReportFactory, village
+from xuchang_ecom.accounts.models import Role, User
+from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
+from xuchang_ecom.common.importexport import CSV, XLSX
+
+pytestmark = pytest.mark.django_db
+
+XLSX_FORMAT, CSV_FORMAT = "0", "1"
+IMPORT = reverse("admin:villages_designation_import")
+CONFIRM = reverse("admin:villages_designation_process_import")
+EXPORT = reverse("admin:villages_designation_export")
+GANGLI = "长葛市/佛耳湖镇/岗李村"
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(admin_uploads_in_tmp):
+    pass
+
+
+@pytest.fixture
+def source():
+    return SourceReportFactory()
+
+
+def column(name: str, resource=DesignationResource) -> str:
+    """The header of a resource field as the admin (in the default language) writes it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return resource().fields[name].column_name
+
+
+def headers(resource=DesignationResource) -> list[str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return list(resource().get_export_headers())
+
+
+def csv_file(rows: list[dict], *, encoding="utf-8", bom=False, resource=DesignationResource) -> bytes:
+    """A CSV with the exported headers; ``rows`` are keyed by resource field name."""
+    names = list(resource().get_export_order())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers(resource))
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in names])
+    return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode(encoding)
+
+
+def a_row(**values) -> dict:
+    return {"place": GANGLI, "kind": "淘宝村", "year": "2020",
+            "source": "2020中国淘宝村研究报告", **values}
+
+
+def export(client, file_format=XLSX_FORMAT) -> bytes:
+    form = client.get(EXPORT).context["form"]
+    data = {"format": file_format, "resource": "0"}
+    data.update({name: "on" for name, field in form.fields.items()
+                 if getattr(field, "is_selectable_field", False)})
+    response = client.post(EXPORT, data)
+    assert response.status_code == 200
+    return response.content
+
+
+def preview(client, content: bytes, name: str, file_format=None, url=IMPORT):
+    upload = io.BytesIO(content)
+    upload.name = name
+    if file_format is None:
+        file_format = XLSX_FORMAT if name.endswith(".xlsx") else CSV_FORMAT
+    return client.post(url, {"format": file_format, "resource": "0", "import_file": upload})
+
+
+def confirm(client, preview_response, url=CONFIRM):
+    return client.post(url, preview_response.context["confirm_form"].initial)
+
+
+def import_file(client, content: bytes, name: str):
+    """Preview then confirm; returns the preview's result."""
+    response = preview(client, content, name)
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
+    assert confirm(client, response).status_code == 302
+    return result
+
+
+def snapshot():
+    return sorted(Designation.objects.values_list(
+        "place__path", "kind", "year", "source__title", "main_products", "online_shops",
+        "online_sales", "local_model", "note",
+    ))
+
+
+@pytest.mark.parametrize("file_format,name", [(XLSX_FORMAT, "export.xlsx"), (CSV_FORMAT, "export.csv")])
+def test_an_exported_file_reimports_unchanged(client, city_user, file_format, name):
+    DesignationFactory(year=2019, online_shops=120, online_sales=Decimal("1234567.80"),
+                       local_model="岗李模式", note="第一行\n第二行")
+    DesignationFactory(year=2020, kind=DesignationKind.TOWN, place=region("长葛市/佛耳湖镇"),
+                       main_products="蜂蜜")
+    DesignationFactory(year=2020, place=village("禹州市", "示例镇", "示例村"))
+    before = snapshot()
+    client.force_login(city_user)
+
+    content = export(client, file_format)
+    result = import_file(client, content, name)
+
+    assert result.totals["skip"] == 3
+    assert result.totals["new"] == result.totals["update"] == 0
+    assert snapshot() == before
+    reader = XLSX() if file_format == XLSX_FORMAT else CSV()
+    assert reader.create_dataset(export(client, file_format)).dict == reader.create_dataset(content).dict
+
+
+def test_the_export_writes_the_place_path_its_code_and_chinese_labels(client, city_user):
+    DesignationFactory(year=2020, online_sales=Decimal("10.50"))
+    client.force_login(city_user)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(export(client))).active
+    rows = list(sheet.iter_rows(values_only=True))
+
+    assert list(rows[0]) == headers()
+    exported = dict(zip(rows[0], rows[1], strict=True))
+    assert exported[column("place")] == GANGLI
+    assert exported[column("kind")] == str(DesignationKind.VILLAGE.label)
+    assert exported[column("year")] == 2020
+    assert exported[column("source")] == "2020中国淘宝村研究报告"
+    assert exported[column("online_sales")] == 10.5
+    assert "id" not in rows[0]
+
+
+def test_reimporting_a_changed_row_updates_it_instead_of_adding_one(client, city_user, source):
+    designation = DesignationFactory(year=2020, online_shops=5)
+    client.force_login(city_user)
+
+    result = import_file(client, csv_file([a_row(online_shops="80", main_products="蜂蜜,蜂蜡")]), "d.csv")
+
+    assert result.totals["update"] == 1
+    designation.refresh_from_db()
+    assert Designation.objects.count() == 1
+    assert designation.online_shops == 80
+    assert designation.main_products == "蜂蜜、蜂蜡"  # tidied by the service
+
+
+def test_a_file_with_one_bad_row_writes_nothing_and_names_its_row_and_column(client, city_user, source):
+    content = csv_file([
+        a_row(year="2019"),
+        a_row(year="二〇二〇"),
+        a_row(year="2021", online_sales="-5"),
+        a_row(year="2022"),
+    ])
+    client.force_login(city_user)
+
+    response = preview(client, content, "d.csv")
+
+    result = response.context["result"]
+    assert [(row.number, set(row.error_dict)) for row in result.invalid_rows] == [
+        (3, {column("year")}),
+        (4, {column("online_sales")}),
+    ]
+    assert "confirm_form" not in response.context
+    assert column("online_sales") in response.content.decode()
+    assert Designation.objects.count() == 0
+
+
+def test_the_confirm_step_writes_nothing_if_a_row_is_bad(client, city_user, source):
+    # A confirm request for a file with a bad row (a forged request, or data that changed
+    # between preview and confirm) must not write the good rows either.
+    storage = TempFolderStorage(read_mode="rb")
+    storage.save(csv_file([a_row(year="2019"), a_row(place="长葛市/佛耳湖镇/不存在村")]))
+    client.force_login(city_user)
+
+    response = client.post(CONFIRM, {"import_file_name": storage.name,
+                                     "original_file_name": "d.csv", "format": CSV_FORMAT,
+                                     "resource": "0"})
+
+    assert response.status_code == 302
+    assert response.url == IMPORT
+    assert Designation.objects.count() == 0
+    errors = [str(message) for message in response.wsgi_request._messages]
+    assert any("3" in message and column("place") in message for message in errors)
+
+
+def test_the_resource_alone_also_imports_all_or_nothing(city_user, source):
+    dataset = CSV().create_dataset(csv_file([a_row(year="2019"), a_row(kind="淘宝县")]))
+
+    result = DesignationResource(user=city_user).import_data(dataset, dry_run=False)
+
+    assert [row.number for row in result.invalid_rows] == [3]
+    assert Designation.objects.count() == 0
+
+
+def test_a_gbk_encoded_csv_imports(client, city_user, source):
+    client.force_login(city_user)
+
+    import_file(client, csv_file([a_row(main_products="蜂蜜、蜂蜡、蜂机具")], encoding="gbk"), "gbk.csv")
+
+    assert Designation.objects.get().main_products == "蜂蜜、蜂蜡、蜂机具"
+
+
+def test_a_utf8_csv_with_a_bom_imports(client, city_user, source):
+    client.force_login(city_user)
+
+    import_file(client, csv_file([a_row(local_model="岗李模式")], bom=True), "bom.csv")
+
+    assert Designation.objects.get().local_model == "岗李模式"
+
+
+@pytest.mark.parametrize("file_format,name", [(XLSX_FORMAT, "f.xlsx"), (CSV_FORMAT, "f.csv")])
+def test_an_exported_formula_is_written_as_text_and_reimports_as_the_original(
+    client, city_user, file_format, name
+):
+    DesignationFactory(year=2020, main_products="=SUM(A1)", note="@cmd")
+    client.force_login(city_user)
+
+    content = export(client, file_format)
+
+    if file_format == XLSX_FORMAT:
+        [_header, cells] = openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows()
+        assert all(cell.data_type != "f" for cell in cells)
+        values = [cell.value for cell in cells]
+    else:
+        [_header, values] = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+    assert {"'=SUM(A1)", "'@cmd"} <= set(values)
+    Designation.objects.all().delete()
+    import_file(client, content, name)
+    designation = Designation.objects.get()
+    assert (designation.main_products, designation.note) == ("=SUM(A1)", "@cmd")
+
+
+def test_an_unknown_place_is_a_row_error(client, city_user, source):
+    client.force_login(city_user)
+
+    response = preview(client, csv_file([a_row(place="长葛市/佛耳湖镇/无此村")]), "d.csv")
+
+    [invalid] = response.context["result"].invalid_rows
+    assert (invalid.number, list(invalid.error_dict)) == (2, [column("place")])
+    assert "无此村" in invalid.error_dict[column("place")][0]
+    assert Designation.objects.count() == 0
+
+
+def test_a_county_user_cannot_import_a_row_for_another_county(client, changge_user, source):
+    village("禹州市", "示例镇", "示例村")
+    client.force_login(changge_user)
+
+    response = preview(client, csv_file([a_row(), a_row(place="禹州市/示例镇/示例村")]), "d.csv")
+
+    [invalid] = response.context["result"].invalid_rows
+    assert (invalid.number, list(invalid.error_dict)) == (3, [column("place")])
+    assert "confirm_form" not in response.context
+    assert Designation.objects.count() == 0
+
+
+def test_a_county_user_cannot_overwrite_another_countys_row(client, changge_user, source):
+    theirs = DesignationFactory(year=2020, place=village("禹州市", "示例镇", "示例村"), online_shops=1)
+    client.force_login(changge_user)
+
+    response = preview(client, csv_file([a_row(place="禹州市/示例镇/示例村", online_shops="99")]), "d.csv")
+
+    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    theirs.refresh_from_db()
+    assert theirs.online_shops == 1
+
+
+def test_a_county_user_exports_only_their_county(client, changge_user):
+    DesignationFactory(year=2020)
+    DesignationFactory(year=2020, place=village("禹州市", "示例镇", "示例村"))
+    client.force_login(changge_user)
+
+    lines = export(client, CSV_FORMAT).decode("utf-8-sig").splitlines()
+
+    assert len(lines) == 2
+    assert lines[1].startswith(GANGLI)
+
+
+def test_a_wrong_kind_a_missing_source_and_a_bad_number_are_each_reported(client, city_user, source):
+    client.force_login(city_user)
+    content = csv_file([
+        a_row(kind="淘宝县"),
+        a_row(source="没有这份报告"),
+        a_row(online_shops="3.5"),
+        a_row(kind="town"),  # a Taobao town must be a township
+    ])
+
+    result = preview(client, content, "d.csv").context["result"]
+
+    assert [(row.number, list(row.error_dict)) for row in result.invalid_rows] == [
+        (2, [column("kind")]),
+        (3, [column("source")]),
+        (4, [column("online_shops")]),
+        (5, [column("place")]),
+    ]
+
+
+def test_choices_are_read_by_label_or_stored_value_and_places_with_or_without_the_city(
+    client, city_user, source
+):
+    client.force_login(city_user)
+    with translation.override("en"):
+        english_label = str(DesignationKind.TOWN.label)
+
+    import_file(client, csv_file([
+        a_row(year="2018", kind="village", place=f"许昌市/{GANGLI}"),
+        a_row(year="2019", kind=english_label, place="长葛市/佛耳湖镇"),
+    ]), "d.csv")
+
+    assert sorted(Designation.objects.values_list("year", "kind")) == [(2018, "village"), (2019, "town")]
+
+
+def test_a_file_with_headers_in_another_language_imports(client, city_user, source):
+    client.force_login(city_user)
+    with translation.override("en"):
+        english = DesignationResource().get_export_headers()
+    content = csv_file([a_row()]).decode("utf-8").splitlines()
+    content[0] = ",".join(english)
+
+    import_file(client, "\n".join(content).encode("utf-8"), "d.csv")
+
+    assert Designation.objects.count() == 1
+
+
+def test_blank_rows_are_skipped_and_do_not_shift_the_row_numbers(client, city_user, source):
+    client.force_login(city_user)
+    content = csv_file([a_row(year="2019"), {}, a_row(year="abc"), {}, {}])
+
+    result = preview(client, content, "d.csv").context["result"]
+
+    assert [row.number for row in result.invalid_rows] == [4]
+
+
+def test_a_file_without_the_place_column_is_refused_with_a_message(client, city_user, source):
+    client.force_login(city_user)
+
+    result = preview(client, "年份,类型\n2020,淘宝村\n".encode(), "d.csv").context["result"]
+
+    assert result.has_errors()
+    assert column("place") in result.messages()[0]
+    assert Designation.objects.count() == 0
+
+
+def test_a_user_without_the_import_permission_gets_403(client, city_user):
+    viewer = User.objects.create_user("viewer", password=DEFAULT_PASSWORD, role=Role.CITY_STAFF,
+                                      is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_designation"))
+    client.force_login(viewer)
+
+    assert client.get(reverse("admin:villages_designation_changelist")).status_code == 200
+    assert client.get(IMPORT).status_code == 403
+    assert preview(client, csv_file([a_row()]), "d.csv").status_code == 403
+    assert client.post(CONFIRM, {}).status_code == 403
+    assert client.get(EXPORT).status_code == 403
+
+
+def test_staff_with_the_permissions_see_the_import_and_export_links(client, changge_user):
+    client.force_login(changge_user)
+
+    page = client.get(reverse("admin:villages_designation_changelist")).content.decode()
+
+    assert IMPORT in page and EXPORT in page
+
+
+def test_honours_import_a_county_by_its_statistical_code(client, city_user, source):
+    client.force_login(city_user)
+    content = csv_file(
+        [{"place_code": "411082000000", "year": "2020", "title": "淘宝村百强县", "source": source.title}],
+        resource=HonourResource,
+    )
+
+    response = preview(client, content, "h.csv", url=reverse("admin:villages_honour_import"))
+    confirm(client, response, url=reverse("admin:villages_honour_process_import"))
+
+    honour = Honour.objects.get()
+    assert (honour.place, honour.title, honour.source) == (region("长葛市"), "淘宝村百强县", source)
+
+
+def test_a_place_and_a_code_that_disagree_are_a_row_error(city_user, source):
+    dataset = CSV().create_dataset(csv_file(
+        [{"place": "禹州市", "place_code": "411082000000", "year": "2020", "title": "百强县"}],
+        resource=HonourResource,
+    ))
+
+    result = HonourResource(user=city_user).import_data(dataset, dry_run=True)
+
+    assert [list(row.error_dict) for row in result.invalid_rows] == [[column("place", HonourResource)]]
+
+
+def test_the_xlsx_format_reads_what_it_writes(city_user):
+    DesignationFactory(year=2020, note="'quoted", main_products="-1")
+    dataset = DesignationResource(user=city_user).export(force_native_type=True)
+
+    again = XLSX().create_dataset(XLSX().export_data(dataset))
+
+    assert again.headers == dataset.headers
+    assert again[0][dataset.headers.index(column("note"))] == "'quoted"
+    assert again[0][dataset.headers.index(column("main_products"))] == "-1"
+
+
+def test_reimporting_an_honour_with_another_source_updates_it(city_user, source):
+    honour = Honour.objects.create(place=region("长葛市"), year=2020, title="淘宝村百强县")
+    dataset = CSV().create_dataset(csv_file(
+        [{"place": "长葛市", "year": "2020", "title": "淘宝村百强县", "source": source.title}],
+        resource=HonourResource,
+    ))
+
+    result = HonourResource(user=city_user).import_data(dataset)
+
+    assert result.totals["update"] == 1
+    honour.refresh_from_db()
+    assert honour.source == source
+    assert Honour.objects.count() == 1
