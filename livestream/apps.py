@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LivestreamConfig(AppConfig):
     name = "livestream"
     verbose_name = _("Livestream e-commerce")
+
+    def ready(self):
+        from . import metrics  # noqa: F401  (registers the metrics)

@@ -19,22 +19,30 @@ ROLE_GROUP_LABELS = {
 }
 
 _REGISTRY_CRUD = ("view", "add", "change", "delete", "import", "export")
+_LIVESTREAM_MODELS = ("cluster", "base", "agency", "brand", "anchor", "anchoraccount", "session", "training", "contest")
+
+
+def _crud(app_label: str, *models: str) -> set[str]:
+    return {f"{app_label}.{action}_{model}" for model in models for action in _REGISTRY_CRUD}
+
 
 # "app_label.codename" per role. County staff keep the registries of their own division.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CITY_STAFF: {
-        *(f"villages.{action}_designation" for action in _REGISTRY_CRUD),
-        *(f"villages.{action}_honour" for action in _REGISTRY_CRUD),
-        *(f"villages.{action}_sourcereport" for action in _REGISTRY_CRUD),
+        *_crud("villages", "designation", "honour", "sourcereport"),
+        *_crud("livestream", "platform", *_LIVESTREAM_MODELS),
+        # City staff keep the anchor registry; county staff see anchors' personal data masked.
+        "livestream.view_anchor_personal_data",
         "regions.view_region",
         "accounts.view_organisation",
         "accounts.add_organisation",
         "accounts.change_organisation",
     },
     Role.COUNTY_STAFF: {
-        *(f"villages.{action}_designation" for action in _REGISTRY_CRUD),
-        *(f"villages.{action}_honour" for action in _REGISTRY_CRUD),
+        *_crud("villages", "designation", "honour"),
+        *_crud("livestream", *_LIVESTREAM_MODELS),
         "villages.view_sourcereport",
+        "livestream.view_platform",
         "regions.view_region",
         "accounts.view_organisation",
     },

@@ -1,0 +1,70 @@
+"""Reads that depend on who asks. Out-of-scope rows are absent (404), never forbidden."""
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from xuchang_ecom.common.masking import mask_mobile, mask_name
+
+from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Session, Training
+
+PERSONAL_DATA_PERMISSION = "livestream.view_anchor_personal_data"
+
+
+def cluster_list(*, user):
+    return Cluster.objects.visible_to(user).select_related("region")
+
+
+def base_list(*, user):
+    return Base.objects.visible_to(user).select_related("region", "operator", "cluster").prefetch_related("platforms")
+
+
+def agency_list(*, user):
+    return Agency.objects.visible_to(user).select_related("organisation", "organisation__region")
+
+
+def brand_list(*, user):
+    return Brand.objects.visible_to(user).select_related(
+        "region", "owner", "incubated_by_base", "incubated_by_agency__organisation"
+    )
+
+
+def anchor_list(*, user):
+    return (
+        Anchor.objects.visible_to(user)
+        .select_related("region", "agency__organisation")
+        .prefetch_related(Prefetch("accounts", queryset=AnchorAccount.objects.select_related("platform")))
+    )
+
+
+def anchor_get(*, user, pk) -> Anchor:
+    return get_object_or_404(anchor_list(user=user), pk=pk)
+
+
+def session_list(*, user):
+    return (
+        Session.objects.visible_to(user)
+        .select_related("platform", "region", "base", "agency__organisation")
+        .prefetch_related("anchors")
+    )
+
+
+def session_get(*, user, pk) -> Session:
+    return get_object_or_404(session_list(user=user), pk=pk)
+
+
+def training_list(*, user):
+    return Training.objects.visible_to(user).select_related("region")
+
+
+def contest_list(*, user):
+    return Contest.objects.visible_to(user).select_related("region")
+
+
+def may_see_personal_data(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(PERSONAL_DATA_PERMISSION))
+
+
+def anchor_personal_data(*, user, anchor: Anchor) -> dict[str, str]:
+    """The anchor's real name and mobile number, masked unless ``user`` has the permission."""
+    if may_see_personal_data(user):
+        return {"real_name": anchor.real_name, "mobile": anchor.mobile}
+    return {"real_name": mask_name(anchor.real_name), "mobile": mask_mobile(anchor.mobile)}

@@ -1,0 +1,19 @@
+"""Masking of personal data for everyone without the permission to see it in full."""
+
+
+def mask_name(value: str) -> str:
+    """``张三丰`` → ``张**``: the family name stays so staff can still tell people apart."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def mask_mobile(value: str) -> str:
+    """``13812345678`` → ``138****5678``; anything shorter than 7 characters is fully masked."""
+    value = "".join((value or "").split())
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
