@@ -28,6 +28,7 @@ def _dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
         | Q(**{f"{start}__isnull": True})
         | Q(**{f"{end}__gte": models.F(start)}),
         name=name,
+        violation_error_message=_("An end date cannot be earlier than its start date."),
     )
 
 
@@ -82,6 +83,7 @@ class Cluster(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(recognised_on__isnull=False),
                 name="livestream_cluster_revoked_only_if_recognised",
+                violation_error_message=_("Only a recognised cluster can be revoked."),
             ),
         ]
 
@@ -177,6 +179,7 @@ class Agency(models.Model):
             models.CheckConstraint(
                 condition=Q(support_ended_on__isnull=True) | Q(supported_on__isnull=False),
                 name="livestream_agency_withdrawn_only_if_supported",
+                violation_error_message=_("Support can only be withdrawn from a supported agency."),
             ),
         ]
 
@@ -356,12 +359,17 @@ class Session(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-started_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(sales__gte=0), name="livestream_session_sales_not_negative"),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="livestream_session_quantity_not_negative"
+                condition=Q(sales__gte=0), name="livestream_session_sales_not_negative",
+                violation_error_message=_("Sales cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="livestream_session_quantity_has_unit"
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="livestream_session_quantity_not_negative",
+                violation_error_message=_("The quantity sold cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="livestream_session_quantity_has_unit",
+                violation_error_message=_("Give the unit of the quantity sold."),
             ),
         ]
         indexes = [models.Index(fields=["started_at"], name="livestream_session_started")]
@@ -415,7 +423,8 @@ class Contest(models.Model):
         ordering = ["-held_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(winners__lte=models.F("entrants")), name="livestream_contest_winners_le_entrants"
+                condition=Q(winners__lte=models.F("entrants")), name="livestream_contest_winners_le_entrants",
+                violation_error_message=_("A contest cannot have more winners than entrants."),
             )
         ]
 

@@ -2,7 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from villages import demo as villages_demo
 from villages.models import Designation, Honour
+from xuchang_ecom.accounts import demo as accounts_demo
 from xuchang_ecom.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +72,25 @@ def test_load_demo_loads_the_reports_figures_and_can_run_again(settings):
     assert set(User.objects.values_list("username", flat=True)) == {
         "city_admin", "county_changge", "county_yuzhou", "enterprise_a", "enterprise_b",
     }
+    _the_livestream_demo_has_the_reports_events()
 
 
-def test_load_demo_uses_the_password_from_the_environment(settings, monkeypatch):
-    settings.DEBUG = True
+def _the_livestream_demo_has_the_reports_events():
+    from livestream.models import Base, Session
+
+    base = Base.objects.get(name="全球速卖通跨境电商直播基地（许昌）")
+    assert (base.opened_on.isoformat(), base.committed_sessions_per_month) == ("2020-09-26", 100)
+    hair = Session.objects.get(started_at__date="2020-06-30", platform__name="阿里巴巴国际站")
+    assert hair.kind == "cross_border" and hair.region.name == "东城区"
+    carrots = Session.objects.get(platform__name="农购网", kind="public_welfare")
+    assert (carrots.quantity, carrots.quantity_unit) == (25, "tonne")
+    # Every invented record says so in its name.
+    assert not Base.objects.exclude(name__startswith="示例").exclude(pk=base.pk).exists()
+
+
+def test_load_demo_uses_the_password_from_the_environment(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "another-secret-9")
-    call_command("load_demo", verbosity=0)
+    accounts_demo.load()
     assert User.objects.get(username="county_changge").check_password("another-secret-9")
 
 
@@ -86,9 +101,9 @@ def test_load_demo_refuses_to_run_with_debug_off(settings):
     assert not Designation.objects.exists()
 
 
-def test_the_demo_city_account_reaches_the_chinese_admin(client, settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+def test_the_demo_city_account_reaches_the_chinese_admin(client):
+    accounts_demo.load()
+    villages_demo.load(user=accounts_demo.city_account())
     assert client.login(username="city_admin", password="xuchang-demo-2020")
     response = client.get("/admin/villages/designation/")
     assert response.status_code == 200

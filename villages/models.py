@@ -106,9 +106,11 @@ class Designation(models.Model):
             models.CheckConstraint(
                 condition=Q(online_sales__isnull=True) | Q(online_sales__gte=0),
                 name="villages_online_sales_not_negative",
+                violation_error_message=_("Online sales cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_LIST_YEAR), name="villages_designation_year_plausible"
+                condition=Q(year__gte=FIRST_LIST_YEAR), name="villages_designation_year_plausible",
+                violation_error_message=_("Alibaba's lists of Taobao villages start in 2009."),
             ),
         ]
         indexes = [models.Index(fields=["year", "kind"], name="villages_year_kind")]

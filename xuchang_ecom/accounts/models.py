@@ -80,11 +80,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="county") | models.Q(region__isnull=False),
                 name="accounts_county_staff_has_region",
+                violation_error_message=_("County bureau staff must be bound to a county-level division."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="reporter")
                 | models.Q(organisation__isnull=False)
                 | models.Q(is_superuser=True),
                 name="accounts_reporter_has_organisation",
+                violation_error_message=_("An enterprise reporter must be bound to an organisation."),
             ),
         ]

@@ -75,6 +75,7 @@ class Region(models.Model):
                 condition=models.Q(level=Level.CITY, parent__isnull=True)
                 | models.Q(level__gt=Level.CITY, parent__isnull=False),
                 name="regions_only_city_is_root",
+                violation_error_message=_("Only the city has no parent division."),
             ),
         ]
         indexes = [
