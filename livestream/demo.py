@@ -21,6 +21,7 @@ PLATFORMS = [("淘宝直播", False), ("抖音", False), ("快手", False), ("�
              ("全球速卖通", True), ("京东", False), ("农购网", False)]
 ALIEXPRESS_BASE = "全球速卖通跨境电商直播基地（许昌）"
 COUNTIES = ["长葛市", "禹州市", "魏都区", "建安区", "鄢陵县", "襄城县", "东城区"]
+DOMESTIC = ["淘宝直播", "抖音", "快手"]
 INDUSTRIES = ["发制品", "蜂产品", "花木", "陶瓷", "示例产业"]
 
 
@@ -106,7 +107,7 @@ def load(*, user) -> list[str]:
             orders = rng.randint(20, 2000)
             services.session_create(
                 user=user, started_at=_at(day, rng.randint(9, 22)), region=chosen_base.region, kind=kind,
-                platform=platforms["全球速卖通" if kind == "cross_border" else rng.choice(["淘宝直播", "抖音", "快手"])],
+                platform=platforms["全球速卖通" if kind == "cross_border" else rng.choice(DOMESTIC)],
                 base=chosen_base, agency=rng.choice(agencies), anchors=rng.sample(anchors, 2),
                 product_category=rng.choice(INDUSTRIES), title="示例直播", orders=orders,
                 sales=Decimal(orders * rng.randint(30, 300)),

@@ -364,7 +364,8 @@ class Session(models.Model):
                 violation_error_message=_("Sales cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="livestream_session_quantity_not_negative",
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="livestream_session_quantity_not_negative",
                 violation_error_message=_("The quantity sold cannot be negative."),
             ),
             models.CheckConstraint(

@@ -90,7 +90,8 @@ def test_a_quantity_without_a_unit_is_refused(client, city_user):
 
 def test_sessions_filter_by_county_kind_and_date(client, city_user):
     platform = services.platform_create(name="淘宝直播")
-    for county, kind, day in [("长葛市", "commercial", 1), ("长葛市", "public_welfare", 2), ("禹州市", "commercial", 3)]:
+    rows = [("长葛市", "commercial", 1), ("长葛市", "public_welfare", 2), ("禹州市", "commercial", 3)]
+    for county, kind, day in rows:
         services.session_create(user=city_user, platform=platform, region=region(county), kind=kind,
                                 started_at=datetime(2021, 5, day, 20, tzinfo=SHANGHAI))
     client.force_login(city_user)
