@@ -144,6 +144,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several registries have a "kind" choice; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "DesignationKindEnum": "villages.models.DesignationKind",
+        "SessionKindEnum": "livestream.models.SessionKind",
+        "BaseKindEnum": "livestream.models.BaseKind",
+    },
 }
 
 # Import/export: every registry imports and exports .xlsx and .csv the same way.
@@ -161,6 +167,12 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Personal data (resident ID numbers) is encrypted with these Fernet keys (first one
+# encrypts, all decrypt) and looked up by an HMAC with a key of its own; neither is
+# derived from SECRET_KEY. See xuchang_ecom.common.crypto for rotation.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY", default="")
 
 # Shown as a banner on every page when the data is the demo set.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)

@@ -10,3 +10,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Development keys: fixed so the demo database stays readable across restarts; never use
+# them for real data (production has no default).
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=["ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="])
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY", default="dev-only-personal-data-hash-key")

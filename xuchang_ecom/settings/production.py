@@ -24,3 +24,6 @@ X_FRAME_OPTIONS = "DENY"
 # HSTS preloading is hard to undo (browsers ship the list), so it is the operator's
 # decision through DJANGO_SECURE_HSTS_PRELOAD, not a default; silence the reminder.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS")
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY")

@@ -18,3 +18,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the finders (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDA="]
+PERSONAL_DATA_HASH_KEY = "test-only-personal-data-hash-key"
