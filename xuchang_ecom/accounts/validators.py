@@ -1,4 +1,6 @@
 """Identifiers with check characters used across the registries."""
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -42,4 +44,53 @@ def validate_uscc(value: str) -> None:
               "should be %(expected)s. Please check the code."),
             code="uscc_check",
             params={"code": code, "expected": expected},
+        )
+
+
+# GB 11643-1999: 17 digits, then a check character from this table indexed by the
+# weighted sum modulo 11.
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def normalise_resident_id(value: str) -> str:
+    """Spaces removed and a lower-case x raised, as people type and Excel stores it."""
+    return "".join((value or "").split()).upper()
+
+
+def mask_resident_id(value: str) -> str:
+    """``410182********123X``: the first 6 and last 4 characters, the rest starred."""
+    value = normalise_resident_id(value)
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def resident_id_check_character(first17: str) -> str:
+    return RESIDENT_ID_CHECK[sum(int(d) * w for d, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True)) % 11]
+
+
+def validate_resident_id(value: str) -> None:
+    """Raise ValidationError unless ``value`` is a valid 18-character resident ID number.
+
+    Messages show the number masked, never in full.
+    """
+    number = normalise_resident_id(value)
+    masked = mask_resident_id(number)
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("Resident ID number %(number)s is not 17 digits followed by a digit or X."),
+            code="resident_id_format", params={"number": masked},
+        )
+    try:
+        datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("Resident ID number %(number)s does not contain a real date of birth."),
+            code="resident_id_birth_date", params={"number": masked},
+        ) from None
+    if resident_id_check_character(number[:17]) != number[17]:
+        raise ValidationError(
+            _("Resident ID number %(number)s has a wrong check character; please check the number."),
+            code="resident_id_check", params={"number": masked},
         )

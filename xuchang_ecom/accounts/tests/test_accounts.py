@@ -73,3 +73,26 @@ def test_county_staff_may_place_records_only_at_or_under_their_division(changge_
     assert region_in_scope(user=changge_user, region=region("长葛市"))
     assert not region_in_scope(user=changge_user, region=region("禹州市"))
     assert not region_in_scope(user=changge_user, region=region("禹州市").parent)
+
+
+@pytest.mark.parametrize("number", ["11010519491231002X", " 110105 19491231 002x ", "411082198001010015"])
+def test_a_valid_resident_id_passes_however_it_is_typed(number):
+    from xuchang_ecom.accounts.validators import validate_resident_id
+
+    validate_resident_id(number)
+
+
+@pytest.mark.parametrize("number,why", [
+    ("110105194912310021", "resident_id_check"),
+    ("110105194913310021", "resident_id_birth_date"),
+    ("11010519491231002", "resident_id_format"),
+    ("1101051949123100AX", "resident_id_format"),
+])
+def test_a_bad_resident_id_is_refused_with_the_number_masked(number, why):
+    from xuchang_ecom.accounts.validators import validate_resident_id
+
+    with pytest.raises(ValidationError) as error:
+        validate_resident_id(number)
+    assert error.value.code == why
+    message = error.value.messages[0]
+    assert number not in message and number[6:14] not in message
