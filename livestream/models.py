@@ -13,23 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Region
-
-
-def _valid_on(as_of: date, start: str, end: str) -> Q:
-    """Rows that had started on ``as_of`` and had not yet ended (the end day excluded)."""
-    return Q(**{f"{start}__lte": as_of}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_of}))
-
-
-def _dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True})
-        | Q(**{f"{start}__isnull": True})
-        | Q(**{f"{end}__gte": models.F(start)}),
-        name=name,
-        violation_error_message=_("An end date cannot be earlier than its start date."),
-    )
 
 
 class Platform(models.Model):
@@ -57,7 +43,7 @@ class ClusterQuerySet(ScopedQuerySet):
     scope_region_field = "region"
 
     def recognised_on(self, as_of: date) -> "ClusterQuerySet":
-        return self.filter(_valid_on(as_of, "recognised_on", "revoked_on"))
+        return self.filter(valid_on(as_of, "recognised_on", "revoked_on"))
 
 
 class Cluster(models.Model):
@@ -79,7 +65,7 @@ class Cluster(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["name"]
         constraints = [
-            _dates_in_order("recognised_on", "revoked_on", "livestream_cluster_revoked_after_recognised"),
+            dates_in_order("recognised_on", "revoked_on", "livestream_cluster_revoked_after_recognised"),
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(recognised_on__isnull=False),
                 name="livestream_cluster_revoked_only_if_recognised",
@@ -109,7 +95,7 @@ class BaseQuerySet(ScopedQuerySet):
     scope_organisation_field = "operator"
 
     def open_on(self, as_of: date) -> "BaseQuerySet":
-        return self.filter(_valid_on(as_of, "opened_on", "closed_on"))
+        return self.filter(valid_on(as_of, "opened_on", "closed_on"))
 
 
 class Base(models.Model):
@@ -140,7 +126,7 @@ class Base(models.Model):
         verbose_name_plural = _("livestream bases")
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["name"]
-        constraints = [_dates_in_order("opened_on", "closed_on", "livestream_base_closed_after_opened")]
+        constraints = [dates_in_order("opened_on", "closed_on", "livestream_base_closed_after_opened")]
 
     def __str__(self) -> str:
         return self.name
@@ -151,7 +137,7 @@ class AgencyQuerySet(ScopedQuerySet):
     scope_organisation_field = "organisation"
 
     def supported_on(self, as_of: date) -> "AgencyQuerySet":
-        return self.filter(_valid_on(as_of, "supported_on", "support_ended_on"))
+        return self.filter(valid_on(as_of, "supported_on", "support_ended_on"))
 
 
 class Agency(models.Model):
@@ -175,7 +161,7 @@ class Agency(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["organisation__name"]
         constraints = [
-            _dates_in_order("supported_on", "support_ended_on", "livestream_agency_support_ends_after_start"),
+            dates_in_order("supported_on", "support_ended_on", "livestream_agency_support_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(support_ended_on__isnull=True) | Q(supported_on__isnull=False),
                 name="livestream_agency_withdrawn_only_if_supported",
@@ -237,7 +223,7 @@ class AnchorQuerySet(ScopedQuerySet):
     scope_organisation_field = "agency__organisation"
 
     def cultivated_by(self, as_of: date) -> "AnchorQuerySet":
-        return self.filter(_valid_on(as_of, "cultivated_on", "left_on"))
+        return self.filter(valid_on(as_of, "cultivated_on", "left_on"))
 
 
 class Anchor(models.Model):
@@ -264,7 +250,7 @@ class Anchor(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["display_name"]
         permissions = [("view_anchor_personal_data", _("Can see anchors' real names and mobile numbers"))]
-        constraints = [_dates_in_order("cultivated_on", "left_on", "livestream_anchor_left_after_cultivated")]
+        constraints = [dates_in_order("cultivated_on", "left_on", "livestream_anchor_left_after_cultivated")]
 
     def __str__(self) -> str:
         return self.display_name

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PovertyConfig(AppConfig):
     name = "poverty"
     verbose_name = _("E-commerce poverty alleviation")
+
+    def ready(self):
+        from . import metrics  # noqa: F401  (registers the metrics)

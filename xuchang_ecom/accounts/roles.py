@@ -20,6 +20,7 @@ ROLE_GROUP_LABELS = {
 
 _REGISTRY_CRUD = ("view", "add", "change", "delete", "import", "export")
 _LIVESTREAM_MODELS = ("cluster", "base", "agency", "brand", "anchor", "anchoraccount", "session", "training", "contest")
+_POVERTY_MODELS = ("enterprise", "base", "household", "employment", "landlease", "dividend", "takehomework")
 
 
 def _crud(app_label: str, *models: str) -> set[str]:
@@ -33,6 +34,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         *_crud("livestream", "platform", *_LIVESTREAM_MODELS),
         # City staff keep the anchor registry; county staff see anchors' personal data masked.
         "livestream.view_anchor_personal_data",
+        *_crud("poverty", "alleviationmodel", *_POVERTY_MODELS),
+        # Only city staff may see a full resident ID number, and each reveal is logged.
+        "poverty.reveal_resident_id",
+        "poverty.view_reveallog",
         "regions.view_region",
         "accounts.view_organisation",
         "accounts.add_organisation",
@@ -43,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         *_crud("livestream", *_LIVESTREAM_MODELS),
         "villages.view_sourcereport",
         "livestream.view_platform",
+        *_crud("poverty", *_POVERTY_MODELS),
+        "poverty.view_alleviationmodel",
         "regions.view_region",
         "accounts.view_organisation",
     },

@@ -8,6 +8,7 @@ from xuchang_ecom.regions.models import Level, Region
 
 from .models import Organisation, Role, User
 from .roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
+from .scoping import region_in_scope
 from .validators import normalise_uscc
 
 
@@ -76,3 +77,36 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def organisation_find_or_build(*, name: str, region: Region | None, uscc: str | None = None) -> Organisation:
+    """The organisation registered under credit code ``uscc`` or, without a match, a new
+    unsaved one from ``name`` and ``region``. Without a code nothing is matched: names are
+    not unique. Forms and import previews use this to validate before anything is saved."""
+    code = normalise_uscc(uscc or "")
+    organisation = Organisation.objects.filter(uscc=code).first() if code else None
+    return organisation or Organisation(name=name.strip(), region=region, uscc=code or None)
+
+
+@transaction.atomic
+def organisation_get_or_create(
+    *, user, name: str, region: Region | None, uscc: str | None = None, contact_name: str = "", contact_phone: str = ""
+) -> Organisation:
+    """The organisation registered under credit code ``uscc``; without one, a new organisation.
+
+    Registries whose records are organisations (livestream agencies, poverty-alleviation
+    enterprises) call this, so an enterprise active in several programmes is one row.
+    Raises ValidationError if a new organisation would lie outside ``user``'s area or its
+    details are invalid.
+    """
+    organisation = organisation_find_or_build(name=name, region=region, uscc=uscc)
+    if organisation.pk is not None:
+        return organisation
+    if region is None:
+        raise ValidationError({"region": _("Choose a place.")})
+    # Checked before saving: a caller that catches the error inside its own transaction
+    # (an import preview) must not be left with an organisation it may not keep.
+    if not region_in_scope(user=user, region=region):
+        raise ValidationError({"region": _("This place is outside the area you are responsible for.")})
+    return organisation_create(name=organisation.name, region=region, uscc=organisation.uscc,
+                               contact_name=contact_name, contact_phone=contact_phone)

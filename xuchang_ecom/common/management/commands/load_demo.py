@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from livestream import demo as livestream_demo
+from poverty import demo as poverty_demo
 from villages import demo as villages_demo
 from xuchang_ecom.accounts import demo as accounts_demo
 
 # Each registry contributes one loader, run in this order as the demo city account; each
 # skips what is already there, so running the command again keeps the data.
-REGISTRY_LOADERS = [villages_demo.load, livestream_demo.load]
+REGISTRY_LOADERS = [villages_demo.load, livestream_demo.load, poverty_demo.load]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,70 @@
+"""Reads that depend on who asks. Out-of-scope rows are absent (404), never forbidden.
+
+Enterprise reporters see their own enterprise and bases but no household and no link:
+those are personal data kept by bureau staff.
+"""
+from django.shortcuts import get_object_or_404
+
+from xuchang_ecom.accounts.validators import normalise_resident_id
+from xuchang_ecom.common.crypto import keyed_hash
+
+from .models import Base, Dividend, Employment, Enterprise, Household, LandLease, RevealLog, TakeHomeWork
+
+
+def enterprise_list(*, user):
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("organisation", "organisation__region")
+        .prefetch_related("alleviation_models")
+    )
+
+
+def enterprise_get(*, user, pk) -> Enterprise:
+    """The enterprise, or Http404 if it does not exist or ``user`` may not see it."""
+    return get_object_or_404(enterprise_list(user=user), pk=pk)
+
+
+def base_list(*, user):
+    return Base.objects.visible_to(user).select_related("region", "enterprise__organisation")
+
+
+def base_get(*, user, pk) -> Base:
+    """The base, or Http404 if it does not exist or ``user`` may not see it."""
+    return get_object_or_404(base_list(user=user), pk=pk)
+
+
+def household_list(*, user):
+    return Household.objects.visible_to(user).select_related("village")
+
+
+def household_get(*, user, pk) -> Household:
+    """The household, or Http404 if it does not exist or ``user`` may not see it."""
+    return get_object_or_404(household_list(user=user), pk=pk)
+
+
+def household_find_by_id_number(*, user, number: str) -> Household | None:
+    """The household ``user`` may see whose head has resident ID ``number`` (any spacing or
+    case of x), or None: a number out of the user's area is as unknown as a wrong one."""
+    return household_list(user=user).filter(id_hash=keyed_hash(normalise_resident_id(number))).first()
+
+
+def employment_list(*, user):
+    return Employment.objects.visible_to(user).select_related(
+        "household__village", "enterprise__organisation", "base"
+    )
+
+
+def land_lease_list(*, user):
+    return LandLease.objects.visible_to(user).select_related("household__village", "enterprise__organisation", "base")
+
+
+def dividend_list(*, user):
+    return Dividend.objects.visible_to(user).select_related("household__village", "enterprise__organisation", "base")
+
+
+def take_home_work_list(*, user):
+    return TakeHomeWork.objects.visible_to(user).select_related("household__village", "enterprise__organisation")
+
+
+def reveal_log_list(*, user):
+    return RevealLog.objects.visible_to(user).select_related("user", "household__village")
