@@ -23,7 +23,7 @@ def test_a_wrong_check_character_is_rejected_with_the_number_masked(city_user):
     with pytest.raises(ValidationError) as error:
         household(city_user, resident_id=wrong)
     messages = " ".join(error.value.message_dict["resident_id"])
-    assert "check character" in messages
+    assert error.value.error_dict["resident_id"][0].code == "resident_id_check"
     assert mask_resident_id(wrong) in messages
     assert wrong not in messages
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from poverty import services
 from poverty.models import AlleviationModel, Enterprise
@@ -58,7 +59,7 @@ def test_a_link_points_to_exactly_one_enterprise_or_base(city_user):
         with pytest.raises(ValidationError) as error:
             services.dividend_create(user=city_user, household=member, year=2020, amount=Decimal(500),
                                      paid_on=date(2020, 12, 1), **where)
-        assert "Choose either an enterprise or a base, not both." in error.value.messages
+        assert gettext("Choose either an enterprise or a base, not both.") in error.value.messages
     services.dividend_create(user=city_user, household=member, year=2020, amount=Decimal(500),
                              paid_on=date(2020, 12, 1), base=workplace)
 
@@ -80,11 +81,11 @@ def test_dates_out_of_order_and_negative_amounts_are_refused_in_words(city_user)
     for service, data, message in cases:
         with pytest.raises(ValidationError) as error:
             service(user=city_user, household=member, base=workplace, **data)
-        assert message in error.value.messages
+        assert gettext(message) in error.value.messages
     with pytest.raises(ValidationError) as error:
         services.take_home_work_create(user=city_user, household=member, enterprise=enterprise(city_user),
                                        period_start=date(2020, 5, 1), period_end=date(2020, 4, 1), pay=Decimal(-1))
-    assert {"Pay cannot be negative.", "An end date cannot be earlier than its start date."} <= set(
+    assert {gettext("Pay cannot be negative."), gettext("An end date cannot be earlier than its start date.")} <= set(
         error.value.messages
     )
 
