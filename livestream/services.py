@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.services import organisation_create
-from xuchang_ecom.accounts.validators import normalise_uscc
+from xuchang_ecom.accounts.services import organisation_create, organisation_find_or_build
 from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
@@ -18,6 +17,19 @@ from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest
 @transaction.atomic
 def platform_create(*, name: str, is_cross_border: bool = False) -> Platform:
     platform = Platform(name=name.strip(), is_cross_border=is_cross_border)
+    platform.full_clean()
+    platform.save()
+    return platform
+
+
+@transaction.atomic
+def platform_update(*, platform: Platform, data: dict) -> Platform:
+    """Change a platform's fields to ``data``; returns it saved. Raises ValidationError.
+
+    Platforms belong to no place: who may change them is decided by permissions alone.
+    """
+    for name, value in data.items():
+        setattr(platform, name, value.strip() if name == "name" else value)
     platform.full_clean()
     platform.save()
     return platform
@@ -38,27 +50,52 @@ def base_create(*, user, name: str, region: Region, kind: str, operator: Organis
     return scoped_save(user=user, instance=base, m2m={"platforms": platforms})
 
 
+def agency_build(*, name: str, region: Region | None, uscc: str | None = None, supported_on: date | None = None,
+                 support_batch: str = "", support_ended_on: date | None = None) -> Agency:
+    """An unsaved agency for these details. Its organisation is the one registered under
+    credit code ``uscc`` or, when there is none, a new unsaved one."""
+    organisation = organisation_find_or_build(name=name, region=region, uscc=uscc)
+    return Agency(organisation=organisation, supported_on=supported_on, support_batch=support_batch,
+                  support_ended_on=support_ended_on)
+
+
+def agency_check(*, user, agency: Agency) -> None:
+    """Raise ValidationError unless ``user`` may register ``agency`` (see ``agency_build``).
+
+    Forms and imports call this before saving. Errors about the organisation are keyed
+    by its fields (``name``, ``uscc``, ``region``), the others by the agency's.
+    """
+    organisation = agency.organisation
+    if agency.pk is None and organisation.pk is not None and hasattr(organisation, "livestream_agency"):
+        raise ValidationError({"uscc": _("An agency with this credit code is already registered.")})
+    try:
+        check_in_scope(user=user, instance=agency)
+    except ValidationError as error:
+        # An agency is where its organisation is.
+        raise ValidationError({"region": error.messages}) from None
+    if organisation.pk is None:
+        organisation.full_clean()
+        agency.full_clean(exclude=["organisation"])
+    else:
+        agency.full_clean()
+
+
 @transaction.atomic
 def agency_create(*, user, name: str, region: Region, uscc: str | None = None, supported_on: date | None = None,
                   support_batch: str = "", support_ended_on: date | None = None) -> Agency:
     """Register an agency and, unless its credit code is already known, its organisation.
 
-    Raises ValidationError if the organisation is already registered as an agency or
-    lies outside the user's area.
+    Raises ValidationError if the organisation is already registered as an agency, lies
+    outside the user's area, or its details are invalid.
     """
-    code = normalise_uscc(uscc or "")
-    organisation = Organisation.objects.filter(uscc=code).first() if code else None
-    if organisation is None:
-        organisation = Organisation(name=name.strip(), region=region, uscc=code or None)
-    elif hasattr(organisation, "livestream_agency"):
-        raise ValidationError({"uscc": _("An agency with this credit code is already registered.")})
-    agency = Agency(organisation=organisation, supported_on=supported_on, support_batch=support_batch,
-                    support_ended_on=support_ended_on)
+    agency = agency_build(name=name, region=region, uscc=uscc, supported_on=supported_on,
+                          support_batch=support_batch, support_ended_on=support_ended_on)
     # The organisation is saved only once the user may keep an agency where it is.
-    check_in_scope(user=user, instance=agency)
+    agency_check(user=user, agency=agency)
+    organisation = agency.organisation
     if organisation.pk is None:
-        organisation = organisation_create(name=organisation.name, region=region, uscc=code or None)
-        agency.organisation = organisation
+        agency.organisation = organisation_create(name=organisation.name, region=organisation.region,
+                                                  uscc=organisation.uscc)
     return scoped_save(user=user, instance=agency)
 
 
@@ -78,11 +115,34 @@ def anchor_create(*, user, display_name: str, region: Region, real_name: str = "
     anchor = Anchor(display_name=display_name.strip(), region=region, real_name=real_name.strip(),
                     mobile="".join(mobile.split()), agency=agency, cultivated_on=cultivated_on, left_on=left_on)
     scoped_save(user=user, instance=anchor)
-    for platform, account in (accounts or {}).items():
-        link = AnchorAccount(anchor=anchor, platform=platform, account=account.strip())
+    _accounts_set(anchor=anchor, accounts=accounts or {})
+    return anchor
+
+
+@transaction.atomic
+def anchor_update(*, user, anchor: Anchor, data: dict, accounts: dict[Platform, str] | None = None) -> Anchor:
+    """Change an anchor's fields to ``data`` and, unless ``accounts`` is None, make its
+    platform accounts exactly ``accounts``. Returns the anchor; raises ValidationError."""
+    data = dict(data)
+    if "display_name" in data:
+        data["display_name"] = data["display_name"].strip()
+    if "real_name" in data:
+        data["real_name"] = data["real_name"].strip()
+    if "mobile" in data:
+        data["mobile"] = "".join(data["mobile"].split())
+    record_update(user=user, instance=anchor, data=data)
+    if accounts is not None:
+        _accounts_set(anchor=anchor, accounts=accounts)
+    return anchor
+
+
+def _accounts_set(*, anchor: Anchor, accounts: dict[Platform, str]) -> None:
+    anchor.accounts.exclude(platform__in=list(accounts)).delete()
+    for platform, account in accounts.items():
+        link = anchor.accounts.filter(platform=platform).first() or AnchorAccount(anchor=anchor, platform=platform)
+        link.account = account.strip()
         link.full_clean()
         link.save()
-    return anchor
 
 
 def session_create(*, user, started_at: datetime, platform: Platform, region: Region, kind: str,

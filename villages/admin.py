@@ -3,28 +3,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from xuchang_ecom.common.admin import ScopedAdminMixin
+from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
-from xuchang_ecom.regions.models import Level, Region
 
 from . import selectors, services
 from .models import Designation, Honour, SourceReport
 from .resources import DesignationResource, HonourResource
-
-
-class CountyFilter(admin.SimpleListFilter):
-    title = _("county-level division")
-    parameter_name = "county"
-
-    def lookups(self, request, model_admin):
-        return [(r.pk, r.name) for r in Region.objects.counties()]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            county = Region.objects.filter(pk=self.value(), level=Level.COUNTY).first()
-            if county:
-                return queryset.filter(place__path__startswith=county.path)
-        return queryset
 
 
 @admin.register(Designation)
@@ -33,7 +17,7 @@ class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportMo
     resource_classes = [DesignationResource]
     list_display = ["year", "kind", "place_path", "main_products", "online_shops", "online_sales", "local_model"]
     list_display_links = ["place_path"]
-    list_filter = ["year", "kind", CountyFilter]
+    list_filter = ["year", "kind", county_filter("place")]
     search_fields = ["place__name", "place__path", "place__code", "main_products", "local_model"]
     list_select_related = ["place", "source"]
     autocomplete_fields = ["place"]

@@ -7,10 +7,11 @@ the app's services so a rule is written once.
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import regions_in_scope
 from xuchang_ecom.common.services import check_in_scope
-from xuchang_ecom.regions.models import Region
+from xuchang_ecom.regions.models import Level, Region
 
 
 class ScopedAdminMixin:
@@ -79,3 +80,32 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class CountyFilter(admin.SimpleListFilter):
+    """A change-list filter by county-level division; subclasses set ``region_lookup``.
+
+    Use ``county_filter("place")`` rather than subclassing by hand.
+    """
+
+    title = _("county-level division")
+    parameter_name = "county"
+    #: The lookup from a listed row to its region node, e.g. ``organisation__region``.
+    region_lookup: str = ""
+
+    def lookups(self, request, model_admin):
+        return [(county.pk, county.name) for county in Region.objects.counties()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not (value and str(value).isdigit()):
+            return queryset
+        county = Region.objects.filter(pk=value, level=Level.COUNTY).first()
+        if county is None:
+            return queryset
+        return queryset.filter(**{f"{self.region_lookup}__path__startswith": county.path})
+
+
+def county_filter(region_lookup: str) -> type[CountyFilter]:
+    """A ``CountyFilter`` for rows whose region node is at ``region_lookup``."""
+    return type(f"CountyFilter_{region_lookup}", (CountyFilter,), {"region_lookup": region_lookup})

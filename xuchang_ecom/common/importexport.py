@@ -21,7 +21,9 @@ import codecs
 import csv
 import io
 import os
+import re
 import zipfile
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -392,6 +394,32 @@ def _parse_number(value: Any, message) -> Decimal | None:
     return number
 
 
+class DateCellWidget(widgets.DateWidget):
+    """Dates: Excel's date cells, ``2021-05-01``, and ``2021/5/1`` or ``2021年5月1日`` as
+    Chinese Excel writes them to CSV. Written as ``2021-05-01``."""
+
+    message = _("Enter a date such as 2021-05-01.")
+    INPUT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+    def __init__(self, **kwargs):
+        super().__init__(format=None, **kwargs)
+        self.formats = self.INPUT_FORMATS
+
+    def clean(self, value, row=None, **kwargs) -> date | None:
+        # Spreadsheet date cells arrive as datetimes (a datetime is also a date).
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        try:
+            return super().clean(text, row, **kwargs)
+        except ValueError:
+            raise ValueError(str(self.message)) from None
+
+
 class ChoiceWidget(widgets.Widget):
     """A choice, written as its label; its label in any language or its stored value is read."""
 
@@ -470,10 +498,56 @@ class RelatedWidget(widgets.ForeignKeyWidget):
                 gettext("No %(model)s “%(value)s” was found.")
                 % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
+        except self.model.MultipleObjectsReturned:
+            # Natural fields such as an organisation's name need not be unique.
+            raise ValueError(
+                gettext("More than one %(model)s “%(value)s” was found; tell them apart in the registry first.")
+                % {"model": self.model._meta.verbose_name, "value": text}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, **kwargs)
         return "" if rendered is None else rendered
+
+
+class RelatedListWidget(widgets.ManyToManyWidget):
+    """Several related rows by a natural field, written ``淘宝直播、抖音``; never created.
+
+    ``、``, ``,``, ``，``, ``;``, ``；`` and line breaks all separate items, as people type
+    any of them. ``clean`` returns the rows in the cell's order (an empty list for a blank
+    cell) and raises ValueError naming every item not found.
+    """
+
+    SEPARATORS = re.compile(r"[、,，;；\r\n]")
+
+    def __init__(self, model, field: str = "name", **kwargs):
+        super().__init__(model, separator="、", field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs) -> list[models.Model]:
+        names = list(dict.fromkeys(
+            part.strip() for part in self.SEPARATORS.split(cell_text(value)) if part.strip()
+        ))
+        if not names:
+            return []
+        found = {
+            str(getattr(item, self.field)): item
+            for item in self.model._default_manager.filter(**{f"{self.field}__in": names})
+        }
+        missing = [name for name in names if name not in found]
+        if missing:
+            raise ValueError(
+                gettext("No %(model)s “%(value)s” was found.")
+                % {"model": self.model._meta.verbose_name, "value": "、".join(missing)}
+            )
+        return [found[name] for name in names]
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        """The items' names, sorted, so equal sets render equally; ``value`` may be a
+        related manager, a QuerySet or a list."""
+        if value is None:
+            return ""
+        items = value.all() if hasattr(value, "all") else value
+        return self.separator.join(sorted(str(getattr(item, self.field)) for item in items))
 
 
 # ---------------------------------------------------------------------------------------
@@ -565,6 +639,7 @@ class Resource(resources.ModelResource):
         "CharField": TextWidget,
         "TextField": TextWidget,
         "DecimalField": DecimalNumberWidget,
+        "DateField": DateCellWidget,
         **dict.fromkeys(
             (
                 "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",

@@ -1,0 +1,372 @@
+"""The livestream registry in the admin: scoped to the user's area, written by the services.
+
+Anchors' real names and mobile numbers are shown masked, in the list and the form, to
+users without ``livestream.view_anchor_personal_data``.
+"""
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
+from xuchang_ecom.common.importexport import ScopedImportExportMixin
+from xuchang_ecom.regions.models import Region
+
+from . import selectors, services
+from .models import (
+    Agency,
+    Anchor,
+    AnchorAccount,
+    AnchorStatus,
+    Base,
+    Brand,
+    Cluster,
+    ClusterStatus,
+    Contest,
+    Platform,
+    Session,
+    Training,
+)
+from .resources import (
+    AgencyResource,
+    AnchorResource,
+    BaseResource,
+    BrandResource,
+    ClusterResource,
+    ContestResource,
+    SessionResource,
+    TrainingResource,
+    field_label,
+)
+
+
+class RecordAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+    """Base of the livestream registries' admins.
+
+    Subclasses set ``list_selector`` (a ``selectors.*_list``) and ``create_service`` (a
+    ``services.*_create`` taking the form's model fields as keyword arguments); changes
+    and deletions go through ``services.record_update`` and ``services.record_delete``.
+    """
+
+    list_selector: Callable | None = None
+    create_service: Callable | None = None
+
+    def scoped_queryset(self, request):
+        return self.list_selector(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        data, m2m = self.form_values(form)
+        if change:
+            self.update_record(request, obj, data=data, m2m=m2m)
+        else:
+            obj.pk = self.create_service(user=request.user, **data, **m2m).pk
+
+    def update_record(self, request, obj, *, data: dict, m2m: dict) -> None:
+        services.record_update(user=request.user, instance=obj, data=data, m2m=m2m)
+
+    def save_related(self, request, form, formsets, change):
+        # The services set the many-to-many fields together with the record.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.record_delete(user=request.user, instance=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(user=request.user, instance=obj)
+
+    @staticmethod
+    def form_values(form) -> tuple[dict, dict]:
+        """The model fields ``form`` edits, as ``(fields, many-to-many fields)``."""
+        data, m2m = {}, {}
+        opts = form._meta.model._meta
+        for name, value in form.cleaned_data.items():
+            try:
+                field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            (m2m if field.many_to_many else data)[name] = value
+        return data, m2m
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    """Platforms are reference data: city staff keep them, everyone else reads them."""
+
+    list_display = ["name", "is_cross_border", "is_active"]
+    list_filter = ["is_cross_border", "is_active"]
+    search_fields = ["name"]
+
+    def get_fields(self, request, obj=None):
+        # A new platform is in use; it is retired later by changing it.
+        return ["name", "is_cross_border"] if obj is None else ["name", "is_cross_border", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.platform_update(platform=obj, data=form.cleaned_data)
+        else:
+            obj.pk = services.platform_create(**form.cleaned_data).pk
+
+
+@admin.register(Cluster)
+class ClusterAdmin(RecordAdmin):
+    resource_classes = [ClusterResource]
+    list_selector = staticmethod(selectors.cluster_list)
+    create_service = staticmethod(services.cluster_create)
+    fields = ["name", "region", "lead_industry", "planned_on", "recognised_on", "revoked_on", "note"]
+    list_display = ["name", "region", "lead_industry", "planned_on", "recognised_on", "revoked_on", "status_label"]
+    list_filter = [county_filter("region"), "lead_industry"]
+    search_fields = ["name", "lead_industry", "region__path"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj: Cluster) -> str:
+        return ClusterStatus(obj.status).label
+
+
+@admin.register(Base)
+class BaseAdmin(RecordAdmin):
+    resource_classes = [BaseResource]
+    list_selector = staticmethod(selectors.base_list)
+    create_service = staticmethod(services.base_create)
+    fields = ["name", "region", "kind", "operator", "cluster", "opened_on", "closed_on",
+              "committed_sessions_per_month", "platforms"]
+    list_display = ["name", "region", "kind", "operator", "cluster", "opened_on", "closed_on",
+                    "committed_sessions_per_month"]
+    list_filter = ["kind", county_filter("region"), "platforms"]
+    search_fields = ["name", "region__path", "operator__name"]
+    list_select_related = ["region", "operator", "cluster"]
+    autocomplete_fields = ["region", "operator", "cluster", "platforms"]
+
+
+class AgencyAddForm(forms.ModelForm):
+    """Adding an agency registers its organisation too, by credit code when one is known
+    (``services.agency_build``)."""
+
+    name = forms.CharField(label=field_label(Agency, "organisation"), max_length=200)
+    uscc = forms.CharField(label=field_label(Organisation, "uscc"), max_length=30, required=False)
+    region = forms.ModelChoiceField(
+        label=_("place"), queryset=Region.objects.all(),
+        # The autocomplete lists only places in the user's area; the scope check refuses others.
+        widget=AutocompleteSelect(Organisation._meta.get_field("region"), admin.site),
+    )
+
+    class Meta:
+        model = Agency
+        fields = ["supported_on", "support_batch", "support_ended_on"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors:
+            data = self.cleaned_data
+            self.instance.organisation = services.agency_build(
+                name=data["name"], region=data["region"], uscc=data["uscc"]
+            ).organisation
+
+
+@admin.register(Agency)
+class AgencyAdmin(RecordAdmin):
+    resource_classes = [AgencyResource]
+    list_selector = staticmethod(selectors.agency_list)
+    agency_fields = ["supported_on", "support_batch", "support_ended_on"]
+    organisation_fields = ["organisation", "organisation_uscc", "organisation_place"]
+    list_display = ["organisation", "organisation_uscc", "organisation_place", "supported_on", "support_batch",
+                    "support_ended_on"]
+    list_filter = [county_filter("organisation__region"), "support_batch"]
+    search_fields = ["organisation__name", "organisation__uscc"]
+    list_select_related = ["organisation__region"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "uscc", "region", *self.agency_fields]
+        return [*self.organisation_fields, *self.agency_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The organisation's details are kept in the organisation registry.
+        return [] if obj is None else self.organisation_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgencyAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def check_instance(self, request, obj: Agency) -> None:
+        try:
+            services.agency_check(user=request.user, agency=obj)
+        except ValidationError as error:
+            if obj.pk is None:
+                raise  # the add form has the organisation's fields
+            # The change form does not: show their errors above it.
+            errors: dict[str, list] = {}
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field if field in self.agency_fields else NON_FIELD_ERRORS, []).extend(messages)
+            raise ValidationError(errors) from None
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data, _m2m = self.form_values(form)
+        cleaned = form.cleaned_data
+        obj.pk = services.agency_create(
+            user=request.user, name=cleaned["name"], region=cleaned["region"], uscc=cleaned["uscc"], **data
+        ).pk
+
+    @admin.display(description=field_label(Organisation, "uscc"), ordering="organisation__uscc")
+    def organisation_uscc(self, obj: Agency) -> str:
+        return obj.organisation.uscc or ""
+
+    @admin.display(description=_("place"), ordering="organisation__region__path")
+    def organisation_place(self, obj: Agency) -> str:
+        return obj.organisation.region.display_path
+
+
+@admin.register(Brand)
+class BrandAdmin(RecordAdmin):
+    resource_classes = [BrandResource]
+    list_selector = staticmethod(selectors.brand_list)
+    create_service = staticmethod(services.brand_create)
+    fields = ["name", "region", "owner", "category", "incubated_by_base", "incubated_by_agency", "incubated_on"]
+    list_display = ["name", "region", "owner", "category", "incubated_by_base", "incubated_by_agency",
+                    "incubated_on"]
+    list_filter = [county_filter("region"), "category"]
+    search_fields = ["name", "category", "owner__name"]
+    list_select_related = ["region", "owner", "incubated_by_base", "incubated_by_agency__organisation"]
+    autocomplete_fields = ["region", "owner", "incubated_by_base", "incubated_by_agency"]
+
+
+class AnchorAccountInline(admin.TabularInline):
+    model = AnchorAccount
+    fields = ["platform", "account"]
+    extra = 0
+
+
+def personal_data_column(name: str, *, user) -> Callable[[Anchor], str]:
+    """A change-list column with the anchor's ``real_name`` or ``mobile`` as ``user`` may see it."""
+
+    @admin.display(description=field_label(Anchor, name))
+    def column(anchor: Anchor) -> str:
+        return selectors.anchor_personal_data(user=user, anchor=anchor)[name]
+
+    column.__name__ = f"personal_{name}"
+    return column
+
+
+@admin.register(Anchor)
+class AnchorAdmin(RecordAdmin):
+    resource_classes = [AnchorResource]
+    list_selector = staticmethod(selectors.anchor_list)
+    create_service = staticmethod(services.anchor_create)
+    fields = ["display_name", "real_name", "mobile", "region", "agency", "cultivated_on", "left_on"]
+    # Shown instead of the personal fields, on the change form, to users who may not see them.
+    masked_fields = {"real_name": "masked_real_name", "mobile": "masked_mobile"}
+    list_filter = [county_filter("region"), ("left_on", admin.EmptyFieldListFilter)]
+    search_fields = ["display_name", "accounts__account"]
+    list_select_related = ["region", "agency__organisation"]
+    autocomplete_fields = ["region", "agency"]
+    inlines = [AnchorAccountInline]
+
+    def get_list_display(self, request):
+        personal = [personal_data_column(name, user=request.user) for name in self.masked_fields]
+        return ["display_name", *personal, "region", "agency", "cultivated_on", "left_on", "status_label"]
+
+    def get_search_fields(self, request):
+        if selectors.may_see_personal_data(request.user):
+            return [*self.search_fields, "real_name", "mobile"]
+        # Searching by a guessed name or number would reveal it.
+        return self.search_fields
+
+    def get_fields(self, request, obj=None):
+        # A new anchor's details are typed in by the user, so only existing ones are masked.
+        if obj is None or selectors.may_see_personal_data(request.user):
+            return self.fields
+        return [self.masked_fields.get(name, name) for name in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not selectors.may_see_personal_data(request.user):
+            readonly += self.masked_fields.values()
+        return readonly
+
+    def update_record(self, request, obj, *, data: dict, m2m: dict) -> None:
+        services.anchor_update(user=request.user, anchor=obj, data=data)
+
+    def get_object(self, request, object_id, from_field=None):
+        anchor = super().get_object(request, object_id, from_field)
+        if anchor is not None:
+            anchor.personal_data = selectors.anchor_personal_data(user=request.user, anchor=anchor)
+        return anchor
+
+    @admin.display(description=field_label(Anchor, "real_name"))
+    def masked_real_name(self, anchor: Anchor) -> str:
+        return self._personal_data(anchor)["real_name"]
+
+    @admin.display(description=field_label(Anchor, "mobile"))
+    def masked_mobile(self, anchor: Anchor) -> str:
+        return self._personal_data(anchor)["mobile"]
+
+    @staticmethod
+    def _personal_data(anchor: Anchor) -> dict[str, str]:
+        # ``get_object`` works it out for the acting user; without it, mask (fail closed).
+        return getattr(anchor, "personal_data", None) or selectors.anchor_personal_data(user=None, anchor=anchor)
+
+    @admin.display(description=_("status"))
+    def status_label(self, anchor: Anchor) -> str:
+        return AnchorStatus(anchor.status).label
+
+
+# To import sessions in bulk, put ``SessionBulkImportAdminMixin`` (livestream/importers.py)
+# first: ``class SessionAdmin(SessionBulkImportAdminMixin, RecordAdmin)``. SessionResource
+# only exports.
+@admin.register(Session)
+class SessionAdmin(RecordAdmin):
+    resource_classes = [SessionResource]
+    list_selector = staticmethod(selectors.session_list)
+    create_service = staticmethod(services.session_create)
+    fields = ["started_at", "platform", "region", "base", "agency", "anchors", "kind", "title", "product_category",
+              "orders", "sales", "quantity", "quantity_unit"]
+    list_display = ["started_at", "platform", "region", "base", "agency", "kind", "title", "orders", "sales"]
+    list_filter = ["kind", "platform", county_filter("region")]
+    search_fields = ["title", "product_category"]
+    list_select_related = ["platform", "region", "base", "agency__organisation"]
+    autocomplete_fields = ["region", "base", "agency", "anchors"]
+    date_hierarchy = "started_at"
+    # Counting every session in the city on each page would cost more than the page.
+    show_full_result_count = False
+
+
+@admin.register(Training)
+class TrainingAdmin(RecordAdmin):
+    resource_classes = [TrainingResource]
+    list_selector = staticmethod(selectors.training_list)
+    create_service = staticmethod(services.training_create)
+    fields = ["held_on", "title", "organiser", "region", "trainees", "anchors_trained"]
+    list_display = ["held_on", "title", "organiser", "region", "trainees", "anchors_trained"]
+    list_filter = [county_filter("region")]
+    search_fields = ["title", "organiser"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Contest)
+class ContestAdmin(RecordAdmin):
+    resource_classes = [ContestResource]
+    list_selector = staticmethod(selectors.contest_list)
+    create_service = staticmethod(services.contest_create)
+    fields = ["held_on", "title", "organiser", "region", "entrants", "winners"]
+    list_display = ["held_on", "title", "organiser", "region", "entrants", "winners"]
+    list_filter = [county_filter("region")]
+    search_fields = ["title", "organiser"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    date_hierarchy = "held_on"
