@@ -19,6 +19,7 @@ from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
+from .importers import SessionBulkImportAdminMixin
 from .models import (
     Agency,
     Anchor,
@@ -324,11 +325,10 @@ class AnchorAdmin(RecordAdmin):
         return AnchorStatus(anchor.status).label
 
 
-# To import sessions in bulk, put ``SessionBulkImportAdminMixin`` (livestream/importers.py)
-# first: ``class SessionAdmin(SessionBulkImportAdminMixin, RecordAdmin)``. SessionResource
-# only exports.
+# Sessions come in files of 100,000 rows: they import through the bulk path in
+# importers.py; SessionResource only exports.
 @admin.register(Session)
-class SessionAdmin(RecordAdmin):
+class SessionAdmin(SessionBulkImportAdminMixin, RecordAdmin):
     resource_classes = [SessionResource]
     list_selector = staticmethod(selectors.session_list)
     create_service = staticmethod(services.session_create)

@@ -603,14 +603,14 @@ class SpreadsheetResult(Result):
         for invalid in self.invalid_rows:
             for column, errors in invalid.error_dict.items():
                 for message in errors:
-                    lines.append(_row_message(invalid.number, column, message))
+                    lines.append(row_message(invalid.number, column, message))
         for number, errors in self.row_errors():
             for error in errors:
-                lines.append(_row_message(number, NON_FIELD_ERRORS, error.error))
+                lines.append(row_message(number, NON_FIELD_ERRORS, error.error))
         return lines
 
 
-def _row_message(row: int, column: str, message) -> str:
+def row_message(row: int, column: str, message) -> str:
     if column == NON_FIELD_ERRORS:
         return gettext("Row %(row)s: %(message)s") % {"row": row, "message": message}
     return gettext("Row %(row)s, %(column)s: %(message)s") % {
