@@ -5,10 +5,21 @@ those are personal data kept by bureau staff.
 """
 from django.shortcuts import get_object_or_404
 
-from xuchang_ecom.accounts.validators import normalise_resident_id
+from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id
 from xuchang_ecom.common.crypto import keyed_hash
+from xuchang_ecom.common.masking import mask_name
 
-from .models import Base, Dividend, Employment, Enterprise, Household, LandLease, RevealLog, TakeHomeWork
+from .models import (
+    REVEAL_PERMISSION,
+    Base,
+    Dividend,
+    Employment,
+    Enterprise,
+    Household,
+    LandLease,
+    RevealLog,
+    TakeHomeWork,
+)
 
 
 def enterprise_list(*, user):
@@ -40,6 +51,18 @@ def household_list(*, user):
 def household_get(*, user, pk) -> Household:
     """The household, or Http404 if it does not exist or ``user`` may not see it."""
     return get_object_or_404(household_list(user=user), pk=pk)
+
+
+def may_reveal_resident_id(user) -> bool:
+    """Whether ``user`` may see full resident ID numbers and households' names in full."""
+    return bool(user and user.is_authenticated and user.has_perm(REVEAL_PERMISSION))
+
+
+def household_personal_data(*, user, household: Household) -> dict[str, str]:
+    """The household's head name (masked unless ``user`` may reveal numbers) and resident
+    ID number, always masked: a full number is shown only by ``services.household_reveal_id``."""
+    head_name = household.head_name if may_reveal_resident_id(user) else mask_name(household.head_name)
+    return {"head_name": head_name, "resident_id": mask_resident_id(household.resident_id)}
 
 
 def household_find_by_id_number(*, user, number: str) -> Household | None:

@@ -5,16 +5,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.services import organisation_get_or_create
-from xuchang_ecom.common.services import scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
+from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from . import selectors
 from .models import (
-    REVEAL_PERMISSION,
     AlleviationModel,
     Base,
     Dividend,
@@ -30,6 +30,65 @@ from .models import (
 def _check_alleviation_models(alleviation_models: Iterable[AlleviationModel]) -> None:
     if not list(alleviation_models):
         raise ValidationError({"alleviation_models": _("Choose at least one poverty-alleviation model.")})
+
+
+def _check_not_yet_an_enterprise(organisation: Organisation, field: str) -> None:
+    if organisation.pk is not None and Enterprise.objects.filter(organisation=organisation).exists():
+        raise ValidationError({field: _("This organisation is already registered as a poverty-alleviation "
+                                        "enterprise.")})
+
+
+@transaction.atomic
+def alleviation_model_create(*, code: str, name: str) -> AlleviationModel:
+    """Add a poverty-alleviation model (city staff only: the admin allows no one else).
+
+    Raises ValidationError for a code or name already in use.
+    """
+    alleviation_model = AlleviationModel(code=code.strip(), name=name.strip())
+    alleviation_model.full_clean()
+    alleviation_model.save()
+    return alleviation_model
+
+
+@transaction.atomic
+def alleviation_model_update(*, alleviation_model: AlleviationModel, name: str) -> AlleviationModel:
+    """Rename a poverty-alleviation model; its code stays, as code and data refer to it.
+
+    Raises ValidationError for a name already in use.
+    """
+    alleviation_model.name = name.strip()
+    alleviation_model.full_clean()
+    alleviation_model.save()
+    return alleviation_model
+
+
+def enterprise_build(*, name: str, region: Region | None, uscc: str | None = None) -> Enterprise:
+    """An unsaved enterprise whose organisation is the one registered under credit code
+    ``uscc`` or, when there is none, a new unsaved one. Forms and import previews validate
+    it with ``enterprise_check`` before ``enterprise_create`` saves anything."""
+    return Enterprise(organisation=organisation_find_or_build(name=name, region=region, uscc=uscc))
+
+
+def enterprise_check(*, user, enterprise: Enterprise) -> None:
+    """Raise ValidationError unless ``user`` may keep ``enterprise`` (see ``enterprise_build``).
+
+    Errors about the organisation are keyed by its fields (``name``, ``uscc``, ``region``),
+    the others by the enterprise's. The poverty-alleviation models are many-to-many, so
+    the caller checks them.
+    """
+    organisation = enterprise.organisation
+    if enterprise.pk is None:
+        _check_not_yet_an_enterprise(organisation, "uscc")
+    try:
+        check_in_scope(user=user, instance=enterprise)
+    except ValidationError as error:
+        # An enterprise is where its organisation is.
+        raise ValidationError({"region": error.messages}) from None
+    if organisation.pk is None:
+        organisation.full_clean()
+        enterprise.full_clean(exclude=["organisation"])
+    else:
+        enterprise.full_clean()
 
 
 @transaction.atomic
@@ -57,9 +116,7 @@ def enterprise_create(
     field = "organisation" if organisation is not None else "uscc"
     if organisation is None:
         organisation = organisation_get_or_create(user=user, name=name, region=region, uscc=uscc)
-    if Enterprise.objects.filter(organisation=organisation).exists():
-        raise ValidationError({field: _("This organisation is already registered as a poverty-alleviation "
-                                        "enterprise.")})
+    _check_not_yet_an_enterprise(organisation, field)
     enterprise = Enterprise(organisation=organisation, products=products.strip(), recognised_on=recognised_on,
                             note=note)
     return scoped_save(user=user, instance=enterprise, m2m={"alleviation_models": alleviation_models})
@@ -143,8 +200,23 @@ def household_reveal_id(*, user, household: Household) -> str:
     Raises PermissionDenied without the reveal permission, Http404 if the household is
     outside the user's area (as if it did not exist).
     """
-    if not (user and user.is_authenticated and user.has_perm(REVEAL_PERMISSION)):
+    if not selectors.may_reveal_resident_id(user):
         raise PermissionDenied
     household = selectors.household_get(user=user, pk=household.pk)
     RevealLog.objects.create(user=user, household=household)
     return household.resident_id
+
+
+@transaction.atomic
+def household_reveal_in_export(*, user, households: QuerySet) -> int:
+    """Write one audit entry per household of ``households`` whose full resident ID number
+    goes into an export made by ``user``; returns how many were written.
+
+    An export with full numbers reveals every number in it, so it is logged like a reveal
+    on the household's page. Raises PermissionDenied without the reveal permission.
+    """
+    if not selectors.may_reveal_resident_id(user):
+        raise PermissionDenied
+    pks = selectors.household_list(user=user).filter(pk__in=households.values("pk")).values_list("pk", flat=True)
+    entries = RevealLog.objects.bulk_create([RevealLog(user=user, household_id=pk) for pk in pks])
+    return len(entries)

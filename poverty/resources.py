@@ -1,0 +1,548 @@
+"""Spreadsheet import and export of the poverty-alleviation registry, written by its services.
+
+Households and their links carry personal data. A resident ID number is exported in full
+only to users with ``poverty.reveal_resident_id`` (and each household so exported is written
+to the reveal audit log); everyone else gets it masked (``410182********123X``), with the
+head's and members' names masked too. A masked cell coming back is never written, and the
+import preview and its error reports show numbers masked to everyone.
+
+A household is identified by its resident ID number, matched through the keyed hash among
+the households the acting user may see; its links by that number and their own key fields.
+"""
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+
+# RelationColumnsMixin and field_label are generic; see the report: they belong in
+# xuchang_ecom.common.importexport, where both registries would import them from.
+from livestream.resources import MASK_CHARACTER, RelationColumnsMixin, field_label
+from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.accounts.validators import (
+    mask_resident_id,
+    normalise_resident_id,
+    normalise_uscc,
+    validate_resident_id,
+)
+from xuchang_ecom.common.importexport import (
+    Column,
+    RegionWidget,
+    RelatedListWidget,
+    Resource,
+    SpreadsheetResult,
+    TextWidget,
+    cell_text,
+    region_code_column,
+)
+from xuchang_ecom.common.masking import mask_name
+
+from . import selectors, services
+from .models import AlleviationModel, Base, Dividend, Employment, Enterprise, Household, LandLease, TakeHomeWork
+
+ENTERPRISE_FIELDS = ("products", "recognised_on", "note")
+BASE_FIELDS = ("name", "region", "enterprise", "products", "area_mu", "opened_on", "closed_on")
+HOUSEHOLD_FIELDS = ("head_name", "resident_id", "village", "size", "disabled_members", "exited_in")
+EMPLOYMENT_FIELDS = ("household", "member_name", "is_disabled", "enterprise", "base", "started_on", "ended_on",
+                     "monthly_wage")
+LAND_LEASE_FIELDS = ("household", "enterprise", "base", "area_mu", "annual_rent", "started_on", "ended_on")
+DIVIDEND_FIELDS = ("household", "enterprise", "base", "year", "amount", "paid_on")
+TAKE_HOME_WORK_FIELDS = ("household", "enterprise", "period_start", "period_end", "pieces", "pay")
+
+
+def _masked(value: Any) -> bool:
+    return MASK_CHARACTER in cell_text(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Personal data: masked columns
+# ---------------------------------------------------------------------------------------
+
+
+class MaskedColumn(Column):
+    """A column of personal data, exported as ``resource.reveals_personal_data()`` allows:
+    in full, or through ``mask``. See ``PersonalDataMixin`` for the import side."""
+
+    def __init__(self, *args, mask: Callable[[str], str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mask = mask
+        #: The resource this column belongs to; set by ``PersonalDataMixin``. Without
+        #: one the column masks (fail closed).
+        self.resource = None
+
+    def export(self, instance, **kwargs):
+        value = super().export(instance, **kwargs)
+        if self.resource is not None and self.resource.reveals_personal_data():
+            return value
+        return self.mask(cell_text(value))
+
+
+class PersonalDataMixin:
+    """Masking of personal data for a resource with ``MaskedColumn`` columns.
+
+    * Exports are in full only for users who may reveal resident ID numbers; such an
+      export of the resident ID column is written to the audit log, one entry per
+      household (``revealed_households``).
+    * The import preview and its error reports show every masked column masked, whoever
+      imports: an error report is not a way to read a number back.
+    * A masked cell coming back (it contains ``*``) leaves the stored value unchanged; a
+      new record needs the full value.
+    * ``guess_columns``: for a user without the permission a row that gives one of them
+      unmasked is written rather than reported as unchanged, which would confirm a guess.
+    """
+
+    guess_columns: tuple[str, ...] = ()
+    #: The field name of the column holding a resident ID number, for the audit log.
+    resident_id_column: str = ""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self._importing = False
+        for field in self._masked_columns():
+            field.resource = self
+
+    def reveals_personal_data(self) -> bool:
+        """Whether exported cells are in full: never during an import (its preview and
+        its errors are shown to whoever imports), else if the user may reveal numbers."""
+        return not self._importing and selectors.may_reveal_resident_id(self.user)
+
+    def revealed_households(self, queryset: QuerySet) -> QuerySet:
+        """The households whose numbers an export of ``queryset`` contains."""
+        raise NotImplementedError
+
+    def _masked_columns(self) -> list[MaskedColumn]:
+        return [field for field in self.fields.values() if isinstance(field, MaskedColumn)]
+
+    def import_data(self, dataset, *args, **kwargs):
+        self._importing = True
+        try:
+            return super().import_data(dataset, *args, **kwargs)
+        finally:
+            self._importing = False
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if isinstance(field, MaskedColumn) and not field.readonly and _masked(row.get(field.column_name)):
+            if instance.pk is None:
+                raise ValueError(gettext("This cell is masked (it contains *); a new record needs the full value."))
+            return  # a masked export coming back: keep what is stored
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not selectors.may_reveal_resident_id(self.user) and any(
+            cell_text(row.get(self.fields[name].column_name)) and not _masked(row.get(self.fields[name].column_name))
+            for name in self.guess_columns
+        ):
+            # Reporting "unchanged" would confirm a guessed name to someone not allowed
+            # to read it; the row is written instead.
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.validation_error is not None or row_result.errors:
+            # The preview lists a bad row's cells: mask them like an export would.
+            for field in self._masked_columns():
+                if field.column_name in row:
+                    row[field.column_name] = field.mask(cell_text(row[field.column_name]))
+        return row_result
+
+    def after_export(self, queryset, dataset, **kwargs):
+        super().after_export(queryset, dataset, **kwargs)
+        column = self.fields[self.resident_id_column].column_name
+        if self.reveals_personal_data() and column in (dataset.headers or []) and len(dataset):
+            services.household_reveal_in_export(user=self.user, households=self.revealed_households(queryset))
+
+
+class ResidentIdWidget(widgets.Widget):
+    """A resident ID number as typed: spaces removed and a lower-case x raised. The
+    model's validator checks it (its messages show the number masked)."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return normalise_resident_id(cell_text(value))
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class HouseholdWidget(widgets.Widget):
+    """A household by its head's resident ID number, found through the keyed hash among
+    the households ``user`` may see. Messages show the number masked.
+
+    ``clean`` raises ValueError for a masked, invalid or unknown number.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = None
+        self._found: dict[str, Household | None] = {}
+
+    def clean(self, value, row=None, **kwargs) -> Household | None:
+        number = normalise_resident_id(cell_text(value))
+        if not number:
+            return None
+        if MASK_CHARACTER in number:
+            raise ValueError(gettext("The resident ID number is masked (it contains *); give the full number."))
+        try:
+            validate_resident_id(number)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        if number not in self._found:
+            self._found[number] = selectors.household_find_by_id_number(user=self.user, number=number)
+        if self._found[number] is None:
+            raise ValueError(
+                gettext("No registered household with resident ID number %(number)s was found in your area.")
+                % {"number": mask_resident_id(number)}
+            )
+        return self._found[number]
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value.resident_id if value is not None else ""
+
+
+# ---------------------------------------------------------------------------------------
+# Enterprises and bases
+# ---------------------------------------------------------------------------------------
+
+
+class OrganisationColumnsMixin:
+    """A registry whose records are organisations: columns ``organisation`` (name),
+    ``uscc`` and ``place``; rows identified by the credit code or, without one, by the
+    name. A new record gets its organisation from ``build_record`` (found by code or new);
+    a row contradicting a registered organisation's name or place is an error rather
+    than a silent change (those are kept in the organisations registry).
+
+    The same logic as ``livestream.resources.AgencyResource``; see the report.
+    """
+
+    # The columns that show errors about the organisation's fields.
+    ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
+
+    def build_record(self, *, name: str, region, uscc: str):
+        """An unsaved record with its organisation found or built."""
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        code = normalise_uscc(cell_text(row.get(self.fields["uscc"].column_name)))
+        name = cell_text(row.get(self.fields["organisation"].column_name))
+        records = self.get_queryset()
+        if code:
+            return records.filter(organisation__uscc=code).first()
+        if name:
+            return records.filter(organisation__name=name).first()
+        return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        cells = {}
+        for name in self.ORGANISATION_COLUMNS.values():
+            try:
+                cells[name] = self.fields[name].clean(row) if self.fields[name].column_name in row else None
+            except ValueError as error:
+                errors[name] = ValidationError(str(error), code="invalid")
+        if "place" not in errors:
+            try:
+                self._attach_organisation(instance, name=cells["organisation"] or "",
+                                          code=normalise_uscc(cells["uscc"] or ""), region=cells["place"])
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _attach_organisation(self, record, *, name: str, code: str, region) -> None:
+        """Give a new ``record`` its organisation. Raises ValidationError if the row
+        contradicts an organisation already registered."""
+        if record.pk is None:
+            record.organisation = self.build_record(name=name, region=region, uscc=code).organisation
+        organisation = record.organisation
+        if organisation.pk is None:
+            return
+        errors = {}
+        if name and name != organisation.name:
+            errors["organisation"] = gettext(
+                "The organisation is registered as “%(name)s”; its name is changed in the organisations "
+                "registry, not here."
+            ) % {"name": organisation.name}
+        if region is not None and region != organisation.region:
+            errors["place"] = gettext(
+                "The organisation is registered at “%(place)s”; its place is changed in the organisations "
+                "registry, not here."
+            ) % {"place": organisation.region.display_path}
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_scope(self, instance) -> None:
+        try:
+            super()._check_scope(instance)
+        except ValidationError as error:
+            # A record is where its organisation is: show the refusal on the place.
+            raise ValidationError({"place": error.messages}) from None
+
+    def organisation_errors(self, error: ValidationError) -> ValidationError:
+        """``error`` with the organisation's field names replaced by their columns."""
+        return ValidationError({
+            self.ORGANISATION_COLUMNS.get(field, field): messages for field, messages in error.message_dict.items()
+        })
+
+
+class EnterpriseResource(OrganisationColumnsMixin, RelationColumnsMixin, Resource):
+    """One row per poverty-alleviation enterprise, identified by its credit code or, when
+    the row has none, its name. Models are written ``电商+贫困户、电商+基地+贫困户``."""
+
+    organisation = Column(attribute="organisation__name", column_name=field_label(Enterprise, "organisation"),
+                          widget=TextWidget(), readonly=True)
+    uscc = Column(attribute="organisation__uscc", column_name=field_label(Organisation, "uscc"),
+                  widget=TextWidget(), readonly=True)
+    place = Column(attribute="organisation__region", column_name=_("place"), widget=RegionWidget(), readonly=True)
+    place_code = region_code_column("organisation__region")
+    alleviation_models = Column(attribute="alleviation_models",
+                                column_name=field_label(Enterprise, "alleviation_models"),
+                                widget=RelatedListWidget(AlleviationModel, field="name"))
+    relation_fields = ("alleviation_models",)
+
+    class Meta:
+        model = Enterprise
+        fields = ("organisation", "uscc", "place", "place_code", "alleviation_models", "products", "recognised_on",
+                  "note")
+        import_id_fields = ("organisation",)
+        # An enterprise is not valid before its organisation exists; ``check_instance``
+        # (``services.enterprise_check``) validates both instead.
+        clean_model_instances = False
+        name = Enterprise._meta.verbose_name_plural
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.user)
+
+    def build_record(self, *, name: str, region, uscc: str) -> Enterprise:
+        return services.enterprise_build(name=name, region=region, uscc=uscc)
+
+    def check_instance(self, instance: Enterprise) -> None:
+        errors: dict = {}
+        try:
+            services.enterprise_check(user=self.user, enterprise=instance)
+        except ValidationError as error:
+            errors = self.organisation_errors(error).update_error_dict(errors)
+        models = self.relations(instance).get("alleviation_models")
+        if (instance.pk is None or models is not None) and not models:
+            errors["alleviation_models"] = [gettext("Choose at least one poverty-alleviation model.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def create(self, instance: Enterprise) -> Enterprise:
+        organisation = instance.organisation
+        where = ({"organisation": organisation} if organisation.pk is not None else
+                 {"name": organisation.name, "region": organisation.region, "uscc": organisation.uscc})
+        return services.enterprise_create(
+            user=self.user, alleviation_models=self.relations(instance)["alleviation_models"], **where,
+            **self.values(instance, ENTERPRISE_FIELDS),
+        )
+
+    def update(self, instance: Enterprise) -> Enterprise:
+        return services.record_update(user=self.user, instance=instance,
+                                      data=self.values(instance, ENTERPRISE_FIELDS), m2m=self.relations(instance))
+
+
+class BaseResource(Resource):
+    """One row per poverty-alleviation base; its name identifies it."""
+
+    region_code = region_code_column("region")
+
+    class Meta:
+        model = Base
+        fields = ("name", "region", "region_code", "enterprise", "products", "area_mu", "opened_on", "closed_on")
+        import_id_fields = ("name",)
+        widgets = {"enterprise": {"field": "organisation__name"}}
+        name = Base._meta.verbose_name_plural
+
+    def get_queryset(self):
+        return selectors.base_list(user=self.user)
+
+    def create(self, instance: Base) -> Base:
+        return services.base_create(user=self.user, **self.values(instance, BASE_FIELDS))
+
+    def update(self, instance: Base) -> Base:
+        return services.record_update(user=self.user, instance=instance, data=self.values(instance, BASE_FIELDS))
+
+
+# ---------------------------------------------------------------------------------------
+# Households
+# ---------------------------------------------------------------------------------------
+
+
+class HouseholdResource(PersonalDataMixin, Resource):
+    """One row per registered poor household, identified by its resident ID number
+    (matched through the keyed hash, so spacing and the case of x do not matter).
+
+    A number may appear only once in a file; a masked number identifies nothing.
+    """
+
+    head_name = MaskedColumn(attribute="head_name", column_name=field_label(Household, "head_name"),
+                             widget=TextWidget(), mask=mask_name)
+    resident_id = MaskedColumn(attribute="resident_id", column_name=field_label(Household, "resident_id"),
+                               widget=ResidentIdWidget(), mask=mask_resident_id)
+    village_code = region_code_column("village")
+    guess_columns = ("head_name",)
+    resident_id_column = "resident_id"
+
+    class Meta:
+        model = Household
+        fields = ("head_name", "resident_id", "village", "village_code", "size", "disabled_members", "exited_in")
+        import_id_fields = ("resident_id",)
+        name = Household._meta.verbose_name_plural
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        # The spreadsheet row each number was first seen on, in the current import.
+        self._rows_by_number: dict[str, int] = {}
+
+    def get_queryset(self):
+        return selectors.household_list(user=self.user)
+
+    def revealed_households(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def import_data(self, dataset, *args, **kwargs):
+        self._rows_by_number = {}
+        return super().import_data(dataset, *args, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        number = self.fields["resident_id"].clean(row)
+        if not number or MASK_CHARACTER in number:
+            return None
+        return selectors.household_find_by_id_number(user=self.user, number=number)
+
+    def import_instance(self, instance: Household, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        number = self.fields["resident_id"].clean(row)
+        if number and MASK_CHARACTER not in number:
+            row_number = kwargs.get("row_number", 0) + SpreadsheetResult.HEADER_ROWS
+            first = self._rows_by_number.setdefault(number, row_number)
+            if first != row_number:
+                # Otherwise the second row would silently update the household the
+                # first one created.
+                errors["resident_id"] = [ValidationError(
+                    gettext("Resident ID number %(number)s is also in row %(row)s; a household appears only once.")
+                    % {"number": mask_resident_id(number), "row": first},
+                    code="duplicate_in_file",
+                )]
+        if errors:
+            raise ValidationError(errors)
+
+    def create(self, instance: Household) -> Household:
+        return services.household_create(user=self.user, **self.values(instance, HOUSEHOLD_FIELDS))
+
+    def update(self, instance: Household) -> Household:
+        return services.record_update(user=self.user, instance=instance, data=self.values(instance, HOUSEHOLD_FIELDS))
+
+
+# ---------------------------------------------------------------------------------------
+# Links: employment, land leases, dividends, take-home work
+# ---------------------------------------------------------------------------------------
+
+
+class HouseholdLinkResource(PersonalDataMixin, Resource):
+    """Base of the link resources: the household by its head's resident ID number, its
+    head's name for reading (never imported), and the workplace by name. Subclasses set
+    ``Meta``, ``create_service`` and ``link_fields``."""
+
+    household = MaskedColumn(attribute="household", column_name=_("resident ID number of the head of household"),
+                             widget=HouseholdWidget(), mask=mask_resident_id)
+    head_name = MaskedColumn(attribute="household__head_name", column_name=field_label(Household, "head_name"),
+                             widget=TextWidget(), readonly=True, mask=mask_name)
+    resident_id_column = "household"
+    list_selector: Callable | None = None
+    create_service: Callable | None = None
+    link_fields: tuple[str, ...] = ()
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.fields["household"].widget.user = user
+
+    def get_queryset(self):
+        return self.list_selector(user=self.user)
+
+    def revealed_households(self, queryset: QuerySet) -> QuerySet:
+        return Household.objects.filter(pk__in=queryset.values("household_id"))
+
+    def create(self, instance):
+        return self.create_service(user=self.user, **self.values(instance, self.link_fields))
+
+    def update(self, instance):
+        return services.record_update(user=self.user, instance=instance, data=self.values(instance, self.link_fields))
+
+
+WORKPLACE_WIDGETS = {"enterprise": {"field": "organisation__name"}, "base": {"field": "name"}}
+
+
+class EmploymentResource(HouseholdLinkResource):
+    """One row per job; the household, workplace, employee and start date identify it."""
+
+    member_name = MaskedColumn(attribute="member_name", column_name=field_label(Employment, "member_name"),
+                               widget=TextWidget(), mask=mask_name)
+    guess_columns = ("member_name",)
+    list_selector = staticmethod(selectors.employment_list)
+    create_service = staticmethod(services.employment_create)
+    link_fields = EMPLOYMENT_FIELDS
+
+    class Meta:
+        model = Employment
+        fields = ("household", "head_name", "member_name", "is_disabled", "enterprise", "base", "started_on",
+                  "ended_on", "monthly_wage")
+        import_id_fields = ("household", "enterprise", "base", "member_name", "started_on")
+        widgets = WORKPLACE_WIDGETS
+        name = Employment._meta.verbose_name_plural
+
+
+class LandLeaseResource(HouseholdLinkResource):
+    """One row per lease; the household, the lessee and the start date identify it."""
+
+    list_selector = staticmethod(selectors.land_lease_list)
+    create_service = staticmethod(services.land_lease_create)
+    link_fields = LAND_LEASE_FIELDS
+
+    class Meta:
+        model = LandLease
+        fields = ("household", "head_name", "enterprise", "base", "area_mu", "annual_rent", "started_on", "ended_on")
+        import_id_fields = ("household", "enterprise", "base", "started_on")
+        widgets = WORKPLACE_WIDGETS
+        name = LandLease._meta.verbose_name_plural
+
+
+class DividendResource(HouseholdLinkResource):
+    """One row per dividend; the household, the payer, the year and the payment date identify it."""
+
+    list_selector = staticmethod(selectors.dividend_list)
+    create_service = staticmethod(services.dividend_create)
+    link_fields = DIVIDEND_FIELDS
+
+    class Meta:
+        model = Dividend
+        fields = ("household", "head_name", "enterprise", "base", "year", "amount", "paid_on")
+        import_id_fields = ("household", "enterprise", "base", "year", "paid_on")
+        widgets = WORKPLACE_WIDGETS
+        name = Dividend._meta.verbose_name_plural
+
+
+class TakeHomeWorkResource(HouseholdLinkResource):
+    """One row per period of take-home work; the household, enterprise and start identify it."""
+
+    list_selector = staticmethod(selectors.take_home_work_list)
+    create_service = staticmethod(services.take_home_work_create)
+    link_fields = TAKE_HOME_WORK_FIELDS
+
+    class Meta:
+        model = TakeHomeWork
+        fields = ("household", "head_name", "enterprise", "period_start", "period_end", "pieces", "pay")
+        import_id_fields = ("household", "enterprise", "period_start")
+        widgets = {"enterprise": WORKPLACE_WIDGETS["enterprise"]}
+        name = TakeHomeWork._meta.verbose_name_plural

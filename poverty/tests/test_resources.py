@@ -1,0 +1,476 @@
+"""Importing and exporting the poverty registry: personal data masked, households matched by number."""
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import translation
+
+from livestream.tests.factories import uscc
+from poverty import services
+from poverty.demo import demo_resident_id
+from poverty.models import Base, Employment, Enterprise, Household, RevealLog
+from poverty.resources import (
+    BaseResource,
+    DividendResource,
+    EmploymentResource,
+    EnterpriseResource,
+    HouseholdResource,
+    LandLeaseResource,
+    TakeHomeWorkResource,
+)
+from poverty.tests.factories import GANGLI, base, enterprise, household, yuzhou_village
+from xuchang_ecom.accounts.models import User
+from xuchang_ecom.accounts.validators import mask_resident_id
+from xuchang_ecom.common.importexport import CSV
+
+pytestmark = pytest.mark.django_db
+
+XLSX_FORMAT, CSV_FORMAT = "0", "1"
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(admin_uploads_in_tmp):
+    pass
+
+
+def column(resource, name: str) -> str:
+    """The header of a resource field as the admin (in the default language) writes it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return resource().fields[name].column_name
+
+
+def csv_file(resource, rows: list[dict]) -> bytes:
+    """A CSV with the resource's headers; ``rows`` are keyed by resource field name."""
+    with translation.override(settings.LANGUAGE_CODE):
+        names = list(resource().get_export_order())
+        headers = list(resource().get_export_headers())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in names])
+    return out.getvalue().encode("utf-8")
+
+
+def export(client, model_name: str, file_format=XLSX_FORMAT) -> bytes:
+    url = reverse(f"admin:poverty_{model_name}_export")
+    form = client.get(url).context["form"]
+    data = {"format": file_format, "resource": "0"}
+    data.update({name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return response.content
+
+
+def exported_rows(content: bytes) -> list[dict]:
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def preview(client, model_name: str, content: bytes, name="import.csv"):
+    upload = io.BytesIO(content)
+    upload.name = name
+    file_format = XLSX_FORMAT if name.endswith(".xlsx") else CSV_FORMAT
+    return client.post(reverse(f"admin:poverty_{model_name}_import"),
+                       {"format": file_format, "resource": "0", "import_file": upload})
+
+
+def import_file(client, model_name: str, content: bytes, name="import.csv"):
+    """Preview then confirm; returns the preview's result."""
+    response = preview(client, model_name, content, name)
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
+    confirm = client.post(reverse(f"admin:poverty_{model_name}_process_import"),
+                          response.context["confirm_form"].initial)
+    assert confirm.status_code == 302
+    return result
+
+
+def run(resource, user, rows: list[dict], dry_run=False):
+    return resource(user=user).import_data(CSV().create_dataset(csv_file(resource, rows)), dry_run=dry_run)
+
+
+def household_row(serial: int = 9, **values) -> dict:
+    return {"head_name": f"示例户主{serial:03d}", "resident_id": demo_resident_id(serial), "village": GANGLI,
+            "size": "3", "disabled_members": "0", **values}
+
+
+def number_ending_in_x() -> str:
+    return next(number for number in map(demo_resident_id, range(1, 1000)) if number.endswith("X"))
+
+
+@pytest.fixture
+def changge_household(city_user) -> Household:
+    return household(city_user, serial=1, head_name="张三丰")
+
+
+# ---------------------------------------------------------------------------------------
+# Exports: masked without the permission, in full (and logged) with it
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_county_user_exports_households_masked(client, changge_user, changge_household):
+    household(changge_user, serial=2)
+    client.force_login(changge_user)
+
+    rows = exported_rows(export(client, "household"))
+
+    number = changge_household.resident_id
+    assert rows[0][column(HouseholdResource, "resident_id")] == mask_resident_id(number)
+    assert rows[0][column(HouseholdResource, "head_name")] == "张**"
+    for file_format in (XLSX_FORMAT, CSV_FORMAT):
+        content = export(client, "household", file_format)
+        assert number.encode() not in content and "张三丰".encode() not in content
+    assert not RevealLog.objects.exists()
+
+
+def test_city_staff_export_households_in_full_and_each_is_logged_as_a_reveal(client, city_user, changge_household):
+    other = household(city_user, serial=2, village=yuzhou_village())
+    client.force_login(city_user)
+
+    rows = exported_rows(export(client, "household"))
+
+    assert {row[column(HouseholdResource, "resident_id")] for row in rows} == {
+        changge_household.resident_id, other.resident_id
+    }
+    assert "张三丰" in {row[column(HouseholdResource, "head_name")] for row in rows}
+    assert sorted(RevealLog.objects.values_list("user", "household")) == sorted(
+        [(city_user.pk, changge_household.pk), (city_user.pk, other.pk)]
+    )
+
+
+def test_an_export_without_the_number_column_reveals_nothing(city_user, changge_household):
+    HouseholdResource(user=city_user).export(export_fields=["head_name", "village"])
+
+    assert not RevealLog.objects.exists()
+
+
+def test_a_county_user_exports_links_with_the_household_masked(client, city_user, changge_user, changge_household):
+    workplace = base(city_user)
+    services.employment_create(user=city_user, household=changge_household, base=workplace, member_name="李四光",
+                               started_on=date(2020, 1, 1))
+    services.employment_create(user=city_user, household=household(city_user, serial=2, village=yuzhou_village()),
+                               base=workplace, member_name="王五", started_on=date(2020, 1, 1))
+    client.force_login(changge_user)
+
+    [row] = exported_rows(export(client, "employment"))
+
+    assert row[column(EmploymentResource, "household")] == changge_household.masked_resident_id
+    assert row[column(EmploymentResource, "head_name")] == "张**"
+    assert row[column(EmploymentResource, "member_name")] == "李**"
+    assert row[column(EmploymentResource, "base")] == workplace.name
+    content = export(client, "employment", CSV_FORMAT)
+    assert changge_household.resident_id.encode() not in content
+    assert "张三丰".encode() not in content and "李四光".encode() not in content
+
+
+def test_city_staffs_link_export_is_in_full_and_logs_each_household_once(city_user, changge_household):
+    workplace = base(city_user)
+    for member_name in ("李四光", "张小明"):
+        services.employment_create(user=city_user, household=changge_household, base=workplace,
+                                   member_name=member_name, started_on=date(2020, 1, 1))
+
+    dataset = EmploymentResource(user=city_user).export()
+
+    number = changge_household.resident_id
+    assert sorted(row[:3] for row in dataset) == sorted([(number, "张三丰", "李四光"), (number, "张三丰", "张小明")])
+    assert list(RevealLog.objects.values_list("user", "household")) == [(city_user.pk, changge_household.pk)]
+
+
+@pytest.mark.parametrize("resource,create", [
+    (EmploymentResource, lambda user, member, workplace: services.employment_create(
+        user=user, household=member, base=workplace, member_name="李四光", started_on=date(2020, 1, 1))),
+    (LandLeaseResource, lambda user, member, workplace: services.land_lease_create(
+        user=user, household=member, base=workplace, area_mu=Decimal(5), annual_rent=Decimal(4000),
+        started_on=date(2020, 1, 1))),
+    (DividendResource, lambda user, member, workplace: services.dividend_create(
+        user=user, household=member, base=workplace, year=2020, amount=Decimal(300), paid_on=date(2020, 12, 1))),
+    (TakeHomeWorkResource, lambda user, member, workplace: services.take_home_work_create(
+        user=user, household=member, enterprise=workplace.enterprise, period_start=date(2020, 5, 1),
+        period_end=date(2020, 5, 31), pay=Decimal(600), pieces=120)),
+])
+def test_every_link_export_masks_the_household_for_a_county_user(city_user, changge_user, changge_household,
+                                                                  resource, create):
+    create(city_user, changge_household, base(city_user, enterprise=enterprise(city_user)))
+
+    dataset = resource(user=changge_user).export()
+
+    assert changge_household.resident_id not in CSV().export_data(dataset).decode("utf-8-sig")
+    assert changge_household.masked_resident_id in dataset[0]
+    assert not RevealLog.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------
+# Round trips
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format,name", [(XLSX_FORMAT, "households.xlsx"), (CSV_FORMAT, "households.csv")])
+def test_city_staffs_household_export_reimports_unchanged(client, city_user, changge_household, file_format, name):
+    household(city_user, serial=2, resident_id=number_ending_in_x(), village=yuzhou_village(), exited_in=2019,
+              disabled_members=1)
+    before = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
+                    for h in Household.objects.all())
+    client.force_login(city_user)
+
+    result = import_file(client, "household", export(client, "household", file_format), name)
+
+    assert result.totals["skip"] == 2
+    after = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
+                   for h in Household.objects.all())
+    assert after == before
+
+
+@pytest.mark.parametrize("resource", [EnterpriseResource, BaseResource, EmploymentResource, LandLeaseResource,
+                                      DividendResource, TakeHomeWorkResource])
+def test_every_registry_reimports_its_own_export_unchanged(city_user, changge_household, resource):
+    workplace = base(city_user, enterprise=enterprise(city_user))
+    services.employment_create(user=city_user, household=changge_household, base=workplace, member_name="李四光",
+                               started_on=date(2020, 1, 1), monthly_wage=Decimal("1800.50"), is_disabled=True)
+    services.land_lease_create(user=city_user, household=changge_household, enterprise=workplace.enterprise,
+                               area_mu=Decimal("5.5"), annual_rent=Decimal(4000), started_on=date(2020, 1, 1))
+    services.dividend_create(user=city_user, household=changge_household, base=workplace, year=2020,
+                             amount=Decimal(300), paid_on=date(2020, 12, 1))
+    services.take_home_work_create(user=city_user, household=changge_household, enterprise=workplace.enterprise,
+                                   period_start=date(2020, 5, 1), period_end=date(2020, 5, 31), pay=Decimal(600))
+    dataset = resource(user=city_user).export()
+
+    result = resource(user=city_user).import_data(CSV().create_dataset(CSV().export_data(dataset)))
+
+    assert not result.has_validation_errors() and not result.has_errors(), result.messages()
+    assert result.totals["skip"] == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Importing households
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_bad_check_digit_and_a_duplicate_are_row_errors_shown_masked_and_nothing_is_written(client, city_user):
+    number = number_ending_in_x()
+    wrong = demo_resident_id(9)[:17] + ("1" if demo_resident_id(9)[17] != "1" else "2")
+    client.force_login(city_user)
+    content = csv_file(HouseholdResource, [
+        household_row(8, resident_id=number),
+        household_row(9, resident_id=wrong),
+        household_row(10, resident_id=f"{number[:6]} {number[6:-1]}x"),
+    ])
+
+    response = preview(client, "household", content)
+
+    header = column(HouseholdResource, "resident_id")
+    invalid = {row.number: row for row in response.context["result"].invalid_rows}
+    assert sorted(invalid) == [3, 4]
+    assert [error.code for error in invalid[3].error.error_dict[header]] == ["resident_id_check"]
+    assert [error.code for error in invalid[4].error.error_dict[header]] == ["duplicate_in_file"]
+    assert mask_resident_id(wrong) in invalid[3].error_dict[header][0]
+    assert mask_resident_id(number) in invalid[4].error_dict[header][0]
+    assert wrong.encode() not in response.content and number.encode() not in response.content
+    assert number[:-1].encode() not in response.content  # nor typed with a lower-case x
+    assert "confirm_form" not in response.context
+    assert not Household.objects.exists()
+
+
+def test_a_county_user_cannot_import_a_household_in_another_county(changge_user):
+    result = run(HouseholdResource, changge_user, [
+        household_row(8), household_row(9, village="禹州市/示例镇/示例村"),
+    ])
+
+    assert [(row.number, list(row.error_dict)) for row in result.invalid_rows] == [
+        (3, [column(HouseholdResource, "village")])
+    ]
+    assert not Household.objects.exists()
+
+
+def test_a_household_is_matched_by_its_number_however_it_is_typed(city_user):
+    number = number_ending_in_x()
+    created = household(city_user, serial=1, resident_id=number)
+
+    result = run(HouseholdResource, city_user, [household_row(1, resident_id=f" {number[:-1]}x ", size="5")])
+
+    assert result.totals["update"] == 1, result.messages()
+    created.refresh_from_db()
+    assert (created.size, created.resident_id, Household.objects.count()) == (5, number, 1)
+
+
+def test_a_county_user_cannot_update_another_countys_household(changge_user, city_user):
+    theirs = household(city_user, serial=1, village=yuzhou_village())
+
+    result = run(HouseholdResource, changge_user, [household_row(1, size="6")])
+
+    [invalid] = result.invalid_rows
+    messages = " ".join(invalid.error_dict[column(HouseholdResource, "resident_id")])
+    assert theirs.masked_resident_id in messages and theirs.resident_id not in messages
+    theirs.refresh_from_db()
+    assert theirs.size == 3
+
+
+def test_a_masked_number_identifies_no_household(changge_user, changge_household):
+    result = run(HouseholdResource, changge_user, [
+        household_row(1, resident_id=changge_household.masked_resident_id, size="6"),
+    ])
+
+    [invalid] = result.invalid_rows
+    assert list(invalid.error_dict) == [column(HouseholdResource, "resident_id")]
+    changge_household.refresh_from_db()
+    assert changge_household.size == 3
+
+
+def test_a_masked_name_coming_back_keeps_the_stored_name(city_user, changge_household):
+    result = run(HouseholdResource, city_user, [household_row(1, head_name="张**", size="4")])
+
+    assert result.totals["update"] == 1, result.messages()
+    changge_household.refresh_from_db()
+    assert (changge_household.head_name, changge_household.size) == ("张三丰", 4)
+
+
+def test_a_guessed_name_is_written_not_confirmed_as_unchanged(changge_user, changge_household):
+    result = run(HouseholdResource, changge_user, [household_row(1, head_name="张三丰")], dry_run=True)
+
+    assert result.totals["update"] == 1 and result.totals["skip"] == 0
+
+
+def test_the_import_preview_shows_numbers_masked_even_to_city_staff(client, city_user, changge_household):
+    client.force_login(city_user)
+    content = csv_file(HouseholdResource, [household_row(1, head_name="张三丰", size="4"), household_row(9)])
+
+    response = preview(client, "household", content)
+
+    totals = response.context["result"].totals
+    assert (totals["update"], totals["new"]) == (1, 1)
+    assert changge_household.resident_id.encode() not in response.content
+    assert demo_resident_id(9).encode() not in response.content
+    assert changge_household.masked_resident_id.encode() in response.content
+    assert not RevealLog.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------
+# Importing links, enterprises and bases
+# ---------------------------------------------------------------------------------------
+
+
+def employment_row(**values) -> dict:
+    return {"household": demo_resident_id(1), "member_name": "李四光", "base": "示例扶贫基地01",
+            "started_on": "2020/1/1", "monthly_wage": "1,800", **values}
+
+
+def test_a_job_is_imported_for_the_household_with_that_number(city_user, changge_user, changge_household):
+    base(city_user)
+    number = changge_household.resident_id
+
+    result = run(EmploymentResource, changge_user, [employment_row(household=f"{number[:6]} {number[6:]}")])
+
+    assert result.totals["new"] == 1, result.messages()
+    job = Employment.objects.get()
+    assert (job.household, job.base.name, job.monthly_wage) == (changge_household, "示例扶贫基地01", Decimal(1800))
+
+    result = run(EmploymentResource, changge_user, [employment_row(ended_on="2021-06-30")])
+
+    assert result.totals["update"] == 1, result.messages()
+    job.refresh_from_db()
+    assert job.ended_on == date(2021, 6, 30)
+
+
+def test_a_job_for_another_countys_household_is_an_error_naming_the_number_masked(city_user, changge_user):
+    theirs = household(city_user, serial=2, village=yuzhou_village())
+    base(city_user)
+
+    result = run(EmploymentResource, changge_user, [employment_row(household=theirs.resident_id)])
+
+    [invalid] = result.invalid_rows
+    message = " ".join(invalid.error_dict[column(EmploymentResource, "household")])
+    assert theirs.masked_resident_id in message and theirs.resident_id not in message
+    assert not Employment.objects.exists()
+
+
+def test_a_masked_household_cannot_be_given_a_new_job(city_user, changge_user, changge_household):
+    base(city_user)
+
+    result = run(EmploymentResource, changge_user, [employment_row(household=changge_household.masked_resident_id)])
+
+    [invalid] = result.invalid_rows
+    assert column(EmploymentResource, "household") in invalid.error_dict
+    assert not Employment.objects.exists()
+
+
+def test_a_job_at_an_enterprise_is_read_by_the_enterprises_name(city_user, changge_household):
+    employer = enterprise(city_user, name="示例带贫企业07")
+
+    result = run(EmploymentResource, city_user, [employment_row(base="", enterprise="示例带贫企业07")])
+
+    assert result.totals["new"] == 1, result.messages()
+    assert Employment.objects.get().enterprise == employer
+
+
+def enterprise_row(**values) -> dict:
+    return {"organisation": "长葛示例带贫企业", "uscc": uscc(910), "place": "长葛市",
+            "alleviation_models": "电商+贫困户、电商+基地+贫困户", "recognised_on": "2019-05-01", **values}
+
+
+def test_importing_an_enterprise_registers_its_organisation_then_updates_it_by_code(city_user):
+    result = run(EnterpriseResource, city_user, [enterprise_row()])
+    assert result.totals["new"] == 1, result.messages()
+
+    result = run(EnterpriseResource, city_user, [enterprise_row(organisation="", place="", products="蜂蜜",
+                                                                alleviation_models="电商+旅游+贫困户")])
+
+    assert result.totals["update"] == 1, result.messages()
+    added = Enterprise.objects.get()
+    assert (added.organisation.name, added.organisation.uscc, added.products) == ("长葛示例带贫企业", uscc(910), "蜂蜜")
+    assert [model.name for model in added.alleviation_models.all()] == ["电商+旅游+贫困户"]
+
+
+def test_an_enterprise_without_a_model_or_with_an_unknown_one_is_an_error(city_user):
+    result = run(EnterpriseResource, city_user, [
+        enterprise_row(alleviation_models=""), enterprise_row(uscc=uscc(911), alleviation_models="无此模式"),
+    ])
+
+    header = column(EnterpriseResource, "alleviation_models")
+    assert [(row.number, list(row.error_dict)) for row in result.invalid_rows] == [(2, [header]), (3, [header])]
+    assert "无此模式" in result.invalid_rows[1].error_dict[header][0]
+    assert not Enterprise.objects.exists()
+
+
+def test_a_county_user_cannot_import_an_enterprise_in_another_county(changge_user):
+    result = run(EnterpriseResource, changge_user, [enterprise_row(place="禹州市")])
+
+    [invalid] = result.invalid_rows
+    assert list(invalid.error_dict) == [column(EnterpriseResource, "place")]
+    assert not Enterprise.objects.exists()
+
+
+def test_an_organisation_already_an_enterprise_is_updated_not_duplicated(city_user):
+    existing = enterprise(city_user, uscc=uscc(912))
+
+    result = run(EnterpriseResource, city_user, [enterprise_row(organisation=existing.organisation.name,
+                                                                uscc=uscc(912), products="蜂蜡")])
+
+    assert result.totals["update"] == 1, result.messages()
+    assert Enterprise.objects.get().products == "蜂蜡"
+
+
+def test_a_base_is_imported_with_its_operating_enterprise_by_name(city_user):
+    operator = enterprise(city_user, name="示例带贫企业08")
+
+    result = run(BaseResource, city_user, [{"name": "示例扶贫基地09", "region": "长葛市/佛耳湖镇",
+                                            "enterprise": "示例带贫企业08", "area_mu": "500",
+                                            "opened_on": "2015-01-01"}])
+
+    assert result.totals["new"] == 1, result.messages()
+    assert (Base.objects.get().enterprise, Base.objects.get().area_mu) == (operator, Decimal(500))
+
+
+def test_a_user_granted_the_permission_exports_in_full(changge_user, changge_household):
+    changge_user.user_permissions.add(Permission.objects.get(codename="reveal_resident_id"))
+    allowed = User.objects.get(pk=changge_user.pk)
+
+    dataset = HouseholdResource(user=allowed).export()
+
+    assert dataset[0][:2] == ("张三丰", changge_household.resident_id)
+    assert RevealLog.objects.get().user == allowed
