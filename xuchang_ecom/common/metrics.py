@@ -1,8 +1,11 @@
 """The metric registry: named figures the plan's targets and the dashboard are built on.
 
 A registry app registers each metric under a stable key (``livestream.anchors_cultivated``).
-A metric computes its value as of a date for every county-level division in one database
-query; the city's value is the sum over the divisions plus records placed at city level.
+A metric names the records behind its value as of a date (``records``), where each record
+is (``region_field``) and how they add up (``value``). Its value for every county-level
+division comes from one database query; the city's value is the sum over the divisions
+plus records placed at city level. The same ``records`` serve the drill-down, so the list
+behind a number is the list the number was computed from.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +23,22 @@ class Metric:
     key: str
     label: str
     unit: str
-    #: Returns a QuerySet of ``{"county": id, "value": number}`` rows for the date.
-    query: Callable[[date], models.QuerySet]
+    #: The records counted as of a date (unscoped: callers scope them for a user).
+    records: Callable[[date], models.QuerySet]
+    #: The lookup from a record to its region node, e.g. ``household__village``.
+    region_field: str
+    #: How the records add up (e.g. ``Sum("sales")``); None counts them.
+    value: models.Aggregate | None = None
+
+    @property
+    def counts_records(self) -> bool:
+        """Whether the value is the number of records, so its drill-down list has as many rows."""
+        return self.value is None
+
+    def query(self, as_of: date) -> models.QuerySet:
+        """``{"county": id, "value": number}`` rows for ``as_of``: one query."""
+        value = models.Count("pk") if self.value is None else self.value
+        return per_county(self.records(as_of), region_field=self.region_field, value=value)
 
     def by_county(self, as_of: date) -> CountyValues:
         """The value per county-level division as of ``as_of``, from one query."""
@@ -37,7 +54,7 @@ _REGISTRY: dict[str, Metric] = {}
 def register(metric: Metric) -> Metric:
     """Add ``metric``; raises ValueError if its key is already taken by another metric."""
     existing = _REGISTRY.get(metric.key)
-    if existing is not None and existing != metric:
+    if existing is not None and existing is not metric:
         raise ValueError(f"Metric key {metric.key!r} is registered twice")
     _REGISTRY[metric.key] = metric
     return metric
@@ -50,6 +67,11 @@ def get_metric(key: str) -> Metric:
 
 def all_metrics() -> list[Metric]:
     return sorted(_REGISTRY.values(), key=lambda m: m.key)
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """``(key, label)`` of every registered metric, for form and model choices."""
+    return [(metric.key, metric.label) for metric in all_metrics()]
 
 
 def per_county(queryset: models.QuerySet, *, region_field: str, value) -> models.QuerySet:
