@@ -55,6 +55,7 @@ from xuchang_ecom.common.importexport import (
     row_message,
     unescape_formula,
 )
+from xuchang_ecom.common.signals import records_written
 from xuchang_ecom.regions.models import PATH_SEPARATOR, Level, Region
 
 from .models import Agency, Anchor, Base, Platform, Session
@@ -710,6 +711,7 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
         else:
             writer.flush()
             result.created = writer.created
+            records_written.send(sender=Session, count=writer.created)
     return result
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("programs/", include("programs.urls")),
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),
     path("api/poverty/", include("poverty.urls")),

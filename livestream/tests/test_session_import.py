@@ -5,6 +5,7 @@ import io
 import time
 from datetime import datetime
 from decimal import Decimal
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -449,3 +450,16 @@ def test_a_reporter_cannot_reach_the_import(client, reporter_user):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_asks_for_one_roll_up_once_it_commits_and_a_dry_run_for_none(city_user, world):
+    from programs.triggers import rollup_soon
+
+    content = csv_file([a_row(), a_row(主播="示例主播02")])
+    with mock.patch("programs.triggers.rollup_soon", wraps=rollup_soon) as asked:
+        import_csv(city_user, content, dry_run=True)
+        assert asked.call_count == 0
+        import_csv(city_user, content)
+    # The rows were written with bulk_create, which sends no model signals.
+    assert asked.call_count == 1

@@ -38,6 +38,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         # Only city staff may see a full resident ID number, and each reveal is logged.
         "poverty.reveal_resident_id",
         "poverty.view_reveallog",
+        "programs.view_program", "programs.add_program", "programs.change_program",
+        *{f"programs.{action}_{model}" for model in ("target", "countytarget")
+          for action in ("view", "add", "change", "delete")},
+        "programs.view_targetchange",
+        "programs.view_snapshot",
         "regions.view_region",
         "accounts.view_organisation",
         "accounts.add_organisation",
@@ -50,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "livestream.view_platform",
         *_crud("poverty", *_POVERTY_MODELS),
         "poverty.view_alleviationmodel",
+        "programs.view_program",
+        "programs.view_target",
+        "programs.view_snapshot",
         "regions.view_region",
         "accounts.view_organisation",
     },

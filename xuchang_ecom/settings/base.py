@@ -7,6 +7,7 @@ at start-up instead of running insecurely.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -120,7 +121,33 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 # A request must never hang on a dead broker: fail fast and let the caller log it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+# Publishing tries the broker twice, 0.2 s apart, then gives up (kombu retries for
+# seconds by default).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 2, "socket_connect_timeout": 2,
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+CELERY_BEAT_SCHEDULE = {
+    # The nightly roll-up: today's snapshots, every stored date refreshed (programs.tasks).
+    "programs-rollup-daily": {"task": "programs.rollup_daily", "schedule": crontab(hour=1, minute=30)},
+}
+# A burst of registry writes within this many seconds causes one roll-up (programs.triggers).
+ROLLUP_DEBOUNCE_SECONDS = env.int("ROLLUP_DEBOUNCE_SECONDS", default=30)
+
+# The cache is shared by every process when Redis is there (the roll-up's debounce marker,
+# the dashboard's aggregates); without it each process keeps its own.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xuchang",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

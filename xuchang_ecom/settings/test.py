@@ -14,6 +14,8 @@ STORAGES = {
 }
 # Tests run tasks in-process; the broker connection is tested separately.
 CELERY_TASK_ALWAYS_EAGER = True
+# Each test process keeps its own cache, so tests never see each other's entries.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the finders (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True

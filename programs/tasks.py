@@ -1,0 +1,42 @@
+"""Celery tasks of the programs: thin, idempotent, with time limits and retries."""
+from datetime import date
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.db.models import Min
+from django.utils import timezone
+
+from . import services
+from .models import Snapshot
+from .rollup import month_ends
+
+ROLLUP_OPTIONS = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": 240,
+    "time_limit": 300,
+    "acks_late": True,
+}
+
+
+@shared_task(name="programs.rollup", **ROLLUP_OPTIONS)
+def rollup(as_of: str | None = None) -> int:
+    """Recompute the snapshots for ``as_of`` (ISO date; today when omitted)."""
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return services.rollup_run(as_of=day)
+
+
+@shared_task(name="programs.rollup_daily", **ROLLUP_OPTIONS)
+def rollup_daily() -> int:
+    """Celery beat's nightly run: today, and every month end already stored, so a record
+    entered with a past date reaches the history too (and a missed trigger is caught up)."""
+    today = timezone.localdate()
+    first = Snapshot.objects.aggregate(first=Min("as_of"))["first"] or today
+    stored = set(Snapshot.objects.filter(as_of__in=month_ends(first, today)).values_list("as_of", flat=True))
+    total = 0
+    for day in sorted({*stored, today}):
+        total += services.rollup_run(as_of=day)
+    return total

@@ -1,0 +1,81 @@
+"""Recompute today's snapshots soon after a registry changes, without ever failing the write.
+
+A registry write calls ``rollup_soon()``: the signal receivers below do it for every model
+of the apps in ``SOURCE_APPS``, and for the bulk paths' ``records_written``. After the transaction
+commits, one roll-up is enqueued:
+
+- once per transaction, however many records it wrote;
+- with a broker, once per ``ROLLUP_DEBOUNCE_SECONDS`` across processes: the first write
+  sets a marker in the cache and enqueues the task to run when the window closes, so every
+  write inside the window is included and a burst of 1,000 writes costs one roll-up;
+- if the broker (or the cache) is unreachable, the failure is logged and the write stands;
+  the nightly run (``programs.rollup_daily``) catches up.
+"""
+import logging
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from xuchang_ecom.celery import app as celery_app
+from xuchang_ecom.common.signals import records_written
+
+logger = logging.getLogger(__name__)
+
+SOURCE_APPS = ("villages", "livestream", "poverty")
+PENDING_KEY = "programs:rollup:pending"
+
+# After a failed enqueue this process stops trying for a while, so while the broker is
+# down a write costs one failed attempt per window, not one per request.
+_broker_down_until = 0.0
+
+
+def rollup_soon(using: str = "default") -> None:
+    """Ask for today's roll-up once the current transaction commits (see the module)."""
+    connection = transaction.get_connection(using)
+    if any(func is _enqueue for _savepoints, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue, using=using, robust=True)
+
+
+def _enqueue() -> None:
+    global _broker_down_until
+    from .tasks import rollup
+
+    if celery_app.conf.task_always_eager:
+        try:
+            rollup.apply_async()
+        except Exception:
+            logger.exception("The roll-up failed; the nightly run will catch up")
+        return
+    window = settings.ROLLUP_DEBOUNCE_SECONDS
+    if time.monotonic() < _broker_down_until:
+        return
+    try:
+        if not cache.add(PENDING_KEY, 1, timeout=window):
+            return  # a roll-up is already due after this write
+        # No publish retries: a request must not wait for a broker that is down.
+        rollup.apply_async(countdown=window, retry=False)
+    except Exception:
+        _broker_down_until = time.monotonic() + window
+        logger.exception("Could not enqueue the roll-up; the nightly run will catch up")
+
+
+def _changed(sender, **kwargs) -> None:
+    if kwargs.get("raw") or sender._meta.app_label not in SOURCE_APPS:
+        return  # loaddata, or not a registry
+    rollup_soon(using=kwargs.get("using") or "default")
+
+
+def connect_signals() -> None:
+    records_written.connect(_changed, dispatch_uid="rollup-records-written")
+    for label in SOURCE_APPS:
+        for model in apps.get_app_config(label).get_models():
+            post_save.connect(_changed, sender=model, dispatch_uid=f"rollup-save-{model._meta.label}")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"rollup-delete-{model._meta.label}")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(_changed, sender=field.remote_field.through,
+                                    dispatch_uid=f"rollup-m2m-{model._meta.label}-{field.name}")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.program_list_view, name="list"),
+    path("<int:pk>/", views.progress_view, name="progress"),
+    path("targets/<int:pk>/places/<int:region_pk>/", views.target_records_view, name="records"),
+]
