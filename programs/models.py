@@ -197,3 +197,39 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · {self.region.name} · {self.as_of}: {self.value}"
+
+
+class BriefingStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("being built")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class Briefing(models.Model):
+    """The monthly briefing for the bureau's leadership: one .xlsx per program and month,
+    built in the background (``programs.tasks.briefing_build``)."""
+
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.CASCADE,
+                                related_name="briefings")
+    month = models.DateField(_("month"), help_text=_("The month's last day: the figures are as of it."))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=BriefingStatus.choices,
+                              default=BriefingStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to="briefings/", blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly briefing")
+        verbose_name_plural = _("monthly briefings")
+        ordering = ["-requested_at", "-pk"]
+        default_permissions = ("view", "add")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="programs_briefing_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.month:%Y-%m}"

@@ -15,7 +15,7 @@ from xuchang_ecom.accounts.scoping import regions_in_scope, user_region, user_se
 from xuchang_ecom.common.metrics import Metric, get_metric
 from xuchang_ecom.regions.models import Level, Region
 
-from .models import CountyTarget, Program, Snapshot, Target
+from .models import Briefing, CountyTarget, Program, Snapshot, Target
 from .pace import TREND_DAYS, Pace, pace
 from .rollup import month_ends
 
@@ -128,6 +128,20 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
         counties = [p for p in places if p.region.level == Level.COUNTY]
         result.append(TargetProgress(target=target, metric=metric, city=city, counties=counties))
     return result
+
+
+def briefing_list(*, user, program: Program) -> QuerySet:
+    """The briefings of ``program``, newest first, for users who may download them."""
+    if not user.has_perm("programs.view_briefing"):
+        return Briefing.objects.none()
+    return program.briefings.all()
+
+
+def briefing_get(*, user, pk: int) -> Briefing:
+    briefing = Briefing.objects.filter(program__in=program_list(user=user), pk=pk).select_related("program").first()
+    if briefing is None or not user.has_perm("programs.view_briefing"):
+        raise Http404
+    return briefing
 
 
 def target_metric(target: Target) -> Metric:

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 from xuchang_ecom.common.metrics import get_metric
 from xuchang_ecom.regions.models import Level, Region
 
+from . import briefing as briefing_module
 from . import rollup
-from .models import CountyTarget, Program, Snapshot, Target, TargetChange
+from .models import Briefing, BriefingStatus, CountyTarget, Program, Snapshot, Target, TargetChange
 
 logger = logging.getLogger(__name__)
 
@@ -147,3 +149,56 @@ def rollup_backfill(*, start: date, end: date) -> list[date]:
     for as_of in dates:
         rollup_run(as_of=as_of)
     return dates
+
+
+@transaction.atomic
+def briefing_request(*, user, program: Program, month_end: date) -> Briefing:
+    """Ask for the briefing of ``program`` for the month ending ``month_end``; it is built in
+    the background once this transaction commits. Raises ValidationError for a month that
+    has not ended yet."""
+    if month_end >= timezone.localdate():
+        raise ValidationError({"month": _("Choose a month that has ended.")})
+    briefing = Briefing.objects.create(program=program, month=month_end, requested_by=user)
+    transaction.on_commit(lambda: _briefing_enqueue(briefing.pk))
+    return briefing
+
+
+def _briefing_enqueue(briefing_id: int) -> None:
+    from .tasks import briefing_build as task
+
+    try:
+        task.apply_async(args=[briefing_id], retry=False)
+    except Exception:
+        logger.exception("Could not enqueue briefing %s", briefing_id)
+        Briefing.objects.filter(pk=briefing_id, status=BriefingStatus.PENDING).update(status=BriefingStatus.FAILED)
+
+
+def briefing_build(*, briefing_id: int) -> bool:
+    """Build a waiting briefing; returns False if another worker has claimed it already.
+
+    The claim is a conditional UPDATE, so a task delivered twice builds the file once.
+    """
+    claimed = Briefing.objects.filter(pk=briefing_id, status=BriefingStatus.PENDING).update(
+        status=BriefingStatus.RUNNING, progress=5)
+    if not claimed:
+        return False
+    briefing = Briefing.objects.select_related("program").get(pk=briefing_id)
+    try:
+        for as_of in (briefing.month, briefing_module.previous_month_end(briefing.month)):
+            if not Snapshot.objects.filter(target__program=briefing.program, as_of=as_of).exists():
+                rollup_run(as_of=as_of)
+        Briefing.objects.filter(pk=briefing_id).update(progress=30)
+
+        def progress(percent: int) -> None:
+            Briefing.objects.filter(pk=briefing_id).update(progress=percent)
+
+        content = briefing_module.briefing_workbook(program=briefing.program, month_end=briefing.month,
+                                                    progress=progress)
+        briefing.file.save(f"briefing-{briefing.program_id}-{briefing.month:%Y-%m}-{briefing.pk}.xlsx",
+                           ContentFile(content), save=False)
+        Briefing.objects.filter(pk=briefing_id).update(file=briefing.file.name, status=BriefingStatus.DONE,
+                                                       progress=100, finished_at=timezone.now())
+    except Exception:
+        Briefing.objects.filter(pk=briefing_id).update(status=BriefingStatus.FAILED, finished_at=timezone.now())
+        raise
+    return True

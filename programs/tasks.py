@@ -40,3 +40,9 @@ def rollup_daily() -> int:
     for day in sorted({*stored, today}):
         total += services.rollup_run(as_of=day)
     return total
+
+
+@shared_task(name="programs.briefing_build", acks_late=True, soft_time_limit=240, time_limit=300)
+def briefing_build(briefing_id: int) -> bool:
+    """Build the monthly briefing ``briefing_id`` (safe to deliver twice)."""
+    return services.briefing_build(briefing_id=briefing_id)

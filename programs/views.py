@@ -1,16 +1,22 @@
 """Staff pages of the programs: progress per program, and the records behind each number."""
+import calendar
 import json
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xuchang_ecom.regions.models import Region
 
-from . import selectors
+from . import selectors, services
+from .models import BriefingStatus
 
 
 def _as_of(request) -> date | None:
@@ -53,6 +59,8 @@ def progress_view(request, pk: int):
         "computed_at": computed_at,
         "progress": progress,
         "charts_json": json.dumps(charts),
+        "briefings": selectors.briefing_list(user=request.user, program=program)[:12],
+        "may_request_briefing": request.user.has_perm("programs.add_briefing"),
     })
 
 
@@ -84,3 +92,46 @@ def target_records_view(request, pk: int, region_pk: int):
         "rows": [(str(record), _change_url(record)) for record in page],
         "model_name": records.model._meta.verbose_name_plural,
     })
+
+
+@login_required
+@require_POST
+def briefing_request_view(request, pk: int):
+    """Ask for a month's briefing; the page then shows it being built."""
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not request.user.has_perm("programs.add_briefing"):
+        raise PermissionDenied
+    try:
+        year, month = (int(part) for part in request.POST.get("month", "").split("-"))
+        month_end = date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        messages.error(request, _("Choose a month, such as 2022-12."))
+        return redirect("programs:progress", pk=program.pk)
+    try:
+        services.briefing_request(user=request.user, program=program, month_end=month_end)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The briefing is being built; it can be downloaded here when it is ready."))
+    return redirect(f"{reverse('programs:progress', args=[program.pk])}#briefings")
+
+
+@login_required
+def briefing_status_view(request, pk: int):
+    """The briefing's status and progress, for the page to poll."""
+    briefing = selectors.briefing_get(user=request.user, pk=pk)
+    return JsonResponse({
+        "status": briefing.status,
+        "label": str(briefing.get_status_display()),
+        "progress": briefing.progress,
+        "download": reverse("programs:briefing-download", args=[briefing.pk]) if briefing.file else None,
+    })
+
+
+@login_required
+def briefing_download_view(request, pk: int):
+    briefing = selectors.briefing_get(user=request.user, pk=pk)
+    if briefing.status != BriefingStatus.DONE or not briefing.file:
+        raise Http404
+    name = f"{briefing.program.name}-{briefing.month:%Y-%m}.xlsx"
+    return FileResponse(briefing.file.open("rb"), as_attachment=True, filename=name)

@@ -34,3 +34,33 @@
     draw();
   }
 })();
+
+// Briefings being built: poll their status until they can be downloaded.
+(function () {
+  "use strict";
+  function poll(item) {
+    fetch(item.dataset.statusUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var bar = item.querySelector("progress");
+        var state = item.querySelector(".briefing-state");
+        if (bar) { bar.value = data.progress; }
+        if (state) { state.textContent = data.label; }
+        if (data.download) {
+          var link = document.createElement("a");
+          link.href = data.download;
+          link.textContent = item.dataset.downloadLabel || "⤓";
+          if (state) { state.replaceWith(link); }
+          if (bar) { bar.remove(); }
+        } else if (data.status === "pending" || data.status === "running") {
+          setTimeout(function () { poll(item); }, 2000);
+        }
+      })
+      .catch(function () { setTimeout(function () { poll(item); }, 5000); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("li[data-status-url]").forEach(function (item) {
+      if (item.dataset.status === "pending" || item.dataset.status === "running") { poll(item); }
+    });
+  });
+})();

@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         *{f"programs.{action}_{model}" for model in ("target", "countytarget")
           for action in ("view", "add", "change", "delete")},
         "programs.view_targetchange",
+        "programs.view_briefing", "programs.add_briefing",
         "programs.view_snapshot",
         "regions.view_region",
         "accounts.view_organisation",

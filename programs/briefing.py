@@ -1,0 +1,93 @@
+"""The monthly briefing workbook: each target's figure at the month's end, its status and
+its change since the previous month, then one table per target by county-level division.
+
+Built from the stored snapshots only (``programs.services.briefing_build`` computes any
+month end that is missing first).
+"""
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from xuchang_ecom.regions.models import Level
+
+from .models import Program, Snapshot
+from .pace import pace
+
+
+def previous_month_end(month_end: date) -> date:
+    return month_end.replace(day=1) - timedelta(days=1)
+
+
+def _number(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[int], None] = lambda _: None) -> bytes:
+    """The briefing of ``program`` for the month ending ``month_end``, as .xlsx bytes.
+
+    ``progress`` is called with a percentage as the sheets are written.
+    """
+    targets = list(program.targets.all())
+    previous = previous_month_end(month_end)
+    snapshots = {
+        (s.target_id, s.region_id, s.as_of): s
+        for s in Snapshot.objects.filter(target__in=targets, as_of__in=[month_end, previous]).select_related("region")
+    }
+    places = sorted({s.region for s in snapshots.values()}, key=lambda r: (r.level, r.path))
+    city = next((r for r in places if r.level == Level.CITY), None)
+    history = {}
+    for s in Snapshot.objects.filter(target__in=targets, region=city, as_of__lte=month_end).order_by("as_of"):
+        history.setdefault(s.target_id, []).append((s.as_of, s.value))
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Overview")[:31]
+    sheet.append([program.name])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("Data as of %(day)s") % {"day": month_end.isoformat()}])
+    sheet.append([])
+    header = [_("Target"), _("Unit"), _("Target value"), _("Deadline"), _("Value"), _("Change since last month"),
+              _("Achieved (%)"), _("Status"), _("Forecast for the deadline")]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for target in targets:
+        now = snapshots.get((target.pk, city.pk if city else None, month_end))
+        before = snapshots.get((target.pk, city.pk if city else None, previous))
+        value = now.value if now else None
+        change = value - before.value if now and before else None
+        status = percent = forecast = None
+        if value is not None and target.value is not None:
+            result = pace(value=value, target=target.value, deadline=target.deadline,
+                          baseline_value=target.baseline_value, baseline_on=target.baseline_on, as_of=month_end,
+                          history=history.get(target.pk, [])[:-1])
+            status, percent, forecast = str(result.status.label), result.percent, result.forecast
+        sheet.append([target.label, target.unit, _number(target.value), target.deadline, _number(value),
+                      _number(change), _number(percent), status, _number(forecast)])
+    progress(50)
+
+    counties = [r for r in places if r.level == Level.COUNTY]
+    county_sheet = workbook.create_sheet(_("By county-level division")[:31])
+    county_sheet.append([_("County-level division"), *[target.label for target in targets]])
+    for cell in county_sheet[1]:
+        cell.font = Font(bold=True)
+    for county in counties:
+        county_sheet.append([county.name, *[
+            _number(snapshots[(t.pk, county.pk, month_end)].value) if (t.pk, county.pk, month_end) in snapshots
+            else None for t in targets
+        ]])
+    for column in ("A", "B", "C", "D", "E", "F", "G", "H", "I"):
+        sheet.column_dimensions[column].width = 18
+    sheet.column_dimensions["A"].width = 30
+    county_sheet.column_dimensions["A"].width = 16
+    progress(90)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
