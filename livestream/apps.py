@@ -7,4 +7,4 @@ class LivestreamConfig(AppConfig):
     verbose_name = _("Livestream e-commerce")
 
     def ready(self):
-        from . import metrics  # noqa: F401  (registers the metrics)
+        from . import metrics, reporting  # noqa: F401  (register the metrics and the monthly figures)

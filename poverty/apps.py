@@ -7,4 +7,4 @@ class PovertyConfig(AppConfig):
     verbose_name = _("E-commerce poverty alleviation")
 
     def ready(self):
-        from . import metrics  # noqa: F401  (registers the metrics)
+        from . import metrics, reporting  # noqa: F401  (register the metrics and the monthly figures)

@@ -1,7 +1,7 @@
 """Recompute today's snapshots soon after a registry changes, without ever failing the write.
 
 A registry write calls ``rollup_soon()``: the signal receivers below do it for every model
-of the apps in ``SOURCE_APPS``, and for the bulk paths' ``records_written``. After the transaction
+of the apps in ``SOURCE_APPS``, and for ``records_written`` (bulk imports, report approvals). After the transaction
 commits, one roll-up is enqueued:
 
 - once per transaction, however many records it wrote;
@@ -65,13 +65,18 @@ def _enqueue() -> None:
 
 
 def _changed(sender, **kwargs) -> None:
-    if kwargs.get("raw") or sender._meta.app_label not in SOURCE_APPS:
-        return  # loaddata, or not a registry
+    if kwargs.get("raw"):
+        return  # loaddata
     rollup_soon(using=kwargs.get("using") or "default")
 
 
+def _written(sender, **kwargs) -> None:
+    """A bulk import, or an approval or unlock of a report (whose figures feed metrics)."""
+    rollup_soon()
+
+
 def connect_signals() -> None:
-    records_written.connect(_changed, dispatch_uid="rollup-records-written")
+    records_written.connect(_written, dispatch_uid="rollup-records-written")
     for label in SOURCE_APPS:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(_changed, sender=model, dispatch_uid=f"rollup-save-{model._meta.label}")

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "xuchang_ecom.common",
     "xuchang_ecom.regions",
     "xuchang_ecom.accounts",
+    "xuchang_ecom.reporting",
     "programs",
     "villages",
     "livestream",
