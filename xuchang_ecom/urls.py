@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
+    path("reports/", include("xuchang_ecom.reporting.urls")),
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),
     path("api/poverty/", include("poverty.urls")),

@@ -50,7 +50,7 @@ def period_set_open(*, period: Period, is_open: bool) -> Period:
     return period
 
 
-def _stale() -> ValidationError:
+def stale_error() -> ValidationError:
     return ValidationError(
         _("This report has changed since you opened it (perhaps in another tab, or it has been reviewed). "
           "Nothing was changed: reload the page to see it as it is now."),
@@ -62,7 +62,7 @@ def _locked(report: Report, version: int | None, statuses) -> Report:
     """``report`` re-read under a row lock; raises ValidationError if it moved on."""
     current = Report.objects.select_for_update().select_related("period", "organisation").get(pk=report.pk)
     if (version is not None and current.version != version) or current.status not in statuses:
-        raise _stale()
+        raise stale_error()
     return current
 
 
@@ -136,7 +136,8 @@ def report_save_draft(*, user, report: Report, data: dict[str, str], version: in
     """
     _check_reporter(user, report)
     report = _locked(report, version, EDITABLE)
-    if not report.period.is_open:
+    # A closed period takes no more drafts; a report returned by the bureau is still corrected.
+    if report.status == ReportStatus.DRAFT and not report.period.is_open:
         raise ValidationError(_("The period %(period)s is closed.") % {"period": report.period}, code="closed")
     values, errors = _parse(report, data)
     for name, value in values.items():

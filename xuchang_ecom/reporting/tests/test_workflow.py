@@ -208,3 +208,20 @@ def test_an_approval_asks_for_a_roll_up(reporter_a, changge_user):
     with mock.patch("programs.triggers.rollup_soon") as rollup_soon:
         services.report_approve(user=changge_user, report=report, version=report.version)
     rollup_soon.assert_called_once_with()
+
+
+def test_a_returned_report_is_corrected_even_after_its_period_closed(reporter_a, changge_user, may):
+    report = submitted(reporter_a)
+    report = services.report_return(user=changge_user, report=report, version=report.version,
+                                    field_comments={"sales": "请核对"})
+    services.period_set_open(period=may, is_open=False)
+    report = services.report_submit(user=reporter_a, report=report, data={"sales": "1000"}, version=report.version)
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_draft_in_a_period_closed_meanwhile_is_refused_with_a_message(reporter_a, may):
+    report = services.report_start(user=reporter_a, period=may)
+    services.period_set_open(period=may, is_open=False)
+    with pytest.raises(ValidationError) as error:
+        services.report_save_draft(user=reporter_a, report=report, data={"sales": "1"}, version=report.version)
+    assert error.value.messages == [_("The period %(period)s is closed.") % {"period": "2021-05"}]

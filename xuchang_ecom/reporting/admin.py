@@ -1,0 +1,69 @@
+"""Periods are opened and closed by city staff in the admin; reports are listed there for
+staff (scoped) and reviewed on the review pages, which keep the history."""
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from xuchang_ecom.common.admin import county_filter
+
+from . import selectors, services
+from .models import Period, Report
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["month", "opens_on", "due_on", "is_open"]
+    list_filter = ["is_open"]
+    actions = ["close_periods", "open_periods"]
+    fields = ["month", "opens_on", "due_on", "is_open"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["month"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+        else:
+            period = services.period_open(month=obj.month, opens_on=obj.opens_on, due_on=obj.due_on)
+            obj.pk = services.period_set_open(period=period, is_open=obj.is_open).pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # reports refer to their period
+
+    @admin.action(description=_("Close the selected periods"), permissions=["change"])
+    def close_periods(self, request, queryset):
+        for period in queryset:
+            services.period_set_open(period=period, is_open=False)
+
+    @admin.action(description=_("Open the selected periods again"), permissions=["change"])
+    def open_periods(self, request, queryset):
+        for period in queryset:
+            services.period_set_open(period=period, is_open=True)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """A scoped list of the reports; each opens on its review page."""
+
+    list_display = ["organisation", "period", "status", "submitted_at", "approved_at", "review_link"]
+    list_filter = ["status", "period", county_filter("organisation__region")]
+    search_fields = ["organisation__name", "organisation__uscc"]
+    list_select_related = ["organisation", "period"]
+
+    def get_queryset(self, request):
+        return selectors.report_list(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj: Report) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("reporting:review", args=[obj.pk]), _("Open"))

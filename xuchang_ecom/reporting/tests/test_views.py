@@ -1,0 +1,153 @@
+"""The reporter's pages and the review queue, tried by each role."""
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from xuchang_ecom.reporting import services
+from xuchang_ecom.reporting.models import Report, ReportStatus
+
+from .factories import POVERTY_FIGURES, enterprise_reporter, period
+
+pytestmark = pytest.mark.django_db
+MAY = date(2021, 5, 1)
+
+
+@pytest.fixture
+def reporter_a(city_user):
+    return enterprise_reporter(city_user, "reporter_changge")
+
+
+@pytest.fixture
+def reporter_b(city_user):
+    return enterprise_reporter(city_user, "reporter_yuzhou", county="禹州市")
+
+
+@pytest.fixture
+def draft(reporter_a):
+    return services.report_start(user=reporter_a, period=period(MAY))
+
+
+def post_form(client, report, action="save", **figures):
+    data = {**POVERTY_FIGURES, **figures, "version": report.version, "action": action}
+    return client.post(reverse("reporting:edit", args=[report.pk]), data)
+
+
+def test_the_reporter_home_lists_open_periods_to_start(client, reporter_a):
+    period(MAY)
+    client.force_login(reporter_a)
+    html = client.get(reverse("reporting:home")).content.decode()
+    assert "2021-05" in html and "开始填报" in html
+
+
+def test_a_reporter_starts_a_report_and_lands_on_its_form(client, reporter_a):
+    may = period(MAY)
+    client.force_login(reporter_a)
+    response = client.post(reverse("reporting:start", args=[may.pk]))
+    report = Report.objects.get()
+    assert response.url == reverse("reporting:edit", args=[report.pk])
+    assert "网络销售额（元）" in client.get(response.url).content.decode()
+
+
+def test_a_draft_with_errors_comes_back_with_everything_typed_and_each_error_beside_its_box(
+        client, reporter_a, draft):
+    client.force_login(reporter_a)
+    response = post_form(client, draft, orders="1.5", wages_paid="-20")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="1.5"' in html and 'value="-20"' in html and 'value="120000.50"' in html
+    assert html.count('class="error" role="alert"') == 2
+    draft.refresh_from_db()
+    assert draft.draft_input["orders"] == "1.5"
+
+
+def test_submitting_a_complete_report_shows_it_submitted(client, reporter_a, draft):
+    client.force_login(reporter_a)
+    response = post_form(client, draft, action="submit")
+    assert response.url == reverse("reporting:detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+
+
+def test_a_second_tab_submitting_the_same_form_gets_a_message_not_an_error_page(client, reporter_a, draft):
+    client.force_login(reporter_a)
+    post_form(client, draft, action="submit")
+    response = post_form(client, draft, action="submit", sales="1")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "本次未做任何修改" in page
+    draft.refresh_from_db()
+    assert draft.sales == 120000.5
+
+
+@pytest.mark.parametrize("name", ["reporting:detail", "reporting:edit"])
+def test_another_organisations_reporter_gets_404_on_every_report_url(client, reporter_b, draft, name):
+    client.force_login(reporter_b)
+    assert client.get(reverse(name, args=[draft.pk])).status_code == 404
+    assert client.post(reverse(name, args=[draft.pk]), {**POVERTY_FIGURES, "version": draft.version}).status_code \
+        in (404, 405)
+    draft.refresh_from_db()
+    assert draft.sales is None
+
+
+@pytest.mark.parametrize("name", ["reporting:review", "reporting:detail", "reporting:decide"])
+def test_a_county_user_of_another_county_gets_404(client, yuzhou_user, reporter_a, draft, name):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    client.force_login(yuzhou_user)
+    response = (client.post(reverse(name, args=[report.pk]), {"action": "approve", "version": report.version})
+                if name == "reporting:decide" else client.get(reverse(name, args=[report.pk])))
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_reporters_never_reach_the_admin_or_the_review_queue(client, reporter_a):
+    client.force_login(reporter_a)
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("reporting:queue")).status_code == 404
+
+
+def test_a_reviewer_returns_one_figure_and_the_reporter_can_change_only_that_one(
+        client, changge_user, reporter_a, draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    client.force_login(changge_user)
+    assert "工资" in client.get(reverse("reporting:review", args=[report.pk])).content.decode()
+    client.post(reverse("reporting:decide", args=[report.pk]),
+                {"action": "return", "version": report.version, "comment": "请核对",
+                 "field_wages_paid": "工资与人数不符"})
+    client.force_login(reporter_a)
+    html = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+    assert "工资与人数不符" in html
+    assert 'name="wages_paid" value="24000"' in html and 'name="sales" value="120000.5"' in html
+    assert html.count("disabled") == len(POVERTY_FIGURES) - 1
+
+
+def test_an_outlier_needs_the_box_ticked_before_the_report_goes(client, changge_user, reporter_a):
+    for month in (1, 2, 3):
+        report = services.report_start(user=reporter_a, period=period(date(2021, month, 1)))
+        report = services.report_submit(user=reporter_a, report=report, data=POVERTY_FIGURES, version=report.version)
+        services.report_approve(user=changge_user, report=report, version=report.version)
+    report = services.report_start(user=reporter_a, period=period(MAY))
+    client.force_login(reporter_a)
+    response = post_form(client, report, action="submit", sales="99999999")
+    assert "与贵单位以往月份相差很大" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    response = client.post(reverse("reporting:edit", args=[report.pk]),
+                           {**POVERTY_FIGURES, "sales": "99999999", "version": report.version, "action": "submit",
+                            "confirm": "yes"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.flagged_fields == ["sales"]
+
+
+def test_city_staff_unlock_an_approved_report_with_a_reason(client, city_user, changge_user, reporter_a, draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    report = services.report_approve(user=changge_user, report=report, version=report.version)
+    client.force_login(changge_user)
+    client.post(reverse("reporting:decide", args=[report.pk]), {"action": "unlock", "reason": "更正"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    client.force_login(city_user)
+    client.post(reverse("reporting:decide", args=[report.pk]), {"action": "unlock", "reason": "企业申请更正"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.reporter_home_view, name="home"),
+    path("periods/<int:period_pk>/start/", views.report_start_view, name="start"),
+    path("<int:pk>/", views.report_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.report_edit_view, name="edit"),
+    path("review/", views.review_queue_view, name="queue"),
+    path("review/<int:pk>/", views.review_view, name="review"),
+    path("review/<int:pk>/decide/", views.review_decide_view, name="decide"),
+]

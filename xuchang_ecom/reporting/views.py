@@ -1,0 +1,180 @@
+"""The reporter's pages and the reviewers' queue, in Chinese, phone-first.
+
+Reporters see only their own organisation's reports; a report of another organisation,
+or of another county for county staff, answers 404 as if it did not exist.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xuchang_ecom.accounts.models import Role
+
+from . import selectors, services
+from .forms import ReportForm, ReturnForm
+from .groups import fields_for
+from .models import Period, Report, ReportStatus
+
+
+def _reporter(request):
+    if request.user.role != Role.REPORTER or not request.user.organisation_id:
+        raise Http404
+    return request.user
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def reporter_home_view(request):
+    """Open periods, drafts, reports returned with comments, and past approved reports."""
+    user = _reporter(request)
+    reports = selectors.report_list(user=user)
+    by_period = {report.period_id: report for report in reports.filter(period__is_open=True)}
+    return render(request, "reporting/home.html", {
+        "organisation": user.organisation,
+        "periods": [(period, by_period.get(period.pk)) for period in selectors.reporter_periods(user=user)],
+        "returned": reports.filter(status=ReportStatus.RETURNED).prefetch_related("events"),
+        "approved": reports.filter(status=ReportStatus.APPROVED)[:24],
+    })
+
+
+@login_required
+@require_POST
+def report_start_view(request, period_pk: int):
+    user = _reporter(request)
+    period = get_object_or_404(Period, pk=period_pk)
+    try:
+        report = services.report_start(user=user, period=period)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reporting:home")
+    return redirect("reporting:edit", pk=report.pk)
+
+
+@login_required
+def report_edit_view(request, pk: int):
+    """The form: save a draft (errors shown, nothing lost) or submit."""
+    user = _reporter(request)
+    report = selectors.report_get(user=user, pk=pk)
+    editable = services.editable_fields(report)
+    fields = fields_for(report.organisation)
+    if not editable:
+        if request.method == "POST":  # a form left open while the report moved on
+            messages.error(request, " ".join(services.stale_error().messages))
+        return redirect("reporting:detail", pk=report.pk)
+    form = ReportForm(request.POST or None, report=report, fields=fields, editable=editable)
+    outliers: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "save":
+                report, errors = services.report_save_draft(user=user, report=report, data=form.typed(),
+                                                            version=_version(request))
+                if not errors:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("reporting:edit", pk=report.pk)
+                form = ReportForm(request.POST, report=report, fields=fields, editable=editable)
+                form.add_service_errors(errors)
+                messages.warning(request, _("Draft saved; some figures need correcting before you submit."))
+            else:
+                services.report_submit(user=user, report=report, data=form.typed(), version=_version(request),
+                                       confirm_outliers=request.POST.get("confirm") == "yes")
+                messages.success(request, _("Report submitted. You will be told if the reviewer returns it."))
+                return redirect("reporting:detail", pk=report.pk)
+        except ValidationError as error:
+            report = selectors.report_get(user=user, pk=pk)
+            form = ReportForm(request.POST, report=report, fields=fields, editable=editable)
+            if error.code in ("stale", "closed"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("reporting:home")
+            if error.code == "outliers":
+                outliers = error.params["fields"]
+                messages.warning(request, " ".join(error.messages))
+                form.is_valid()
+            else:
+                form.add_service_errors(error.message_dict)
+    returned = report.events.filter(action="returned").last() if report.status == ReportStatus.RETURNED else None
+    return render(request, "reporting/edit.html", {
+        "report": report, "form": form, "outliers": outliers, "returned": returned,
+    }, status=200)
+
+
+@login_required
+def report_detail_view(request, pk: int):
+    """A report with its figures and its history, for its reporter and its reviewers."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    fields = fields_for(report.organisation)
+    return render(request, "reporting/detail.html", {
+        "report": report,
+        "figures": [(Report._meta.get_field(name).verbose_name, getattr(report, name), name in report.flagged_fields)
+                    for name in fields],
+        "events": report.events.select_related("user"),
+        "is_reporter": request.user.role == Role.REPORTER,
+    })
+
+
+@login_required
+def review_queue_view(request):
+    if not request.user.has_perm("reporting.review_report"):
+        raise Http404
+    return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=request.user)})
+
+
+@login_required
+def review_view(request, pk: int):
+    """A submitted report beside the organisation's previous months, to approve or return."""
+    if not request.user.has_perm("reporting.review_report"):
+        raise Http404
+    report = selectors.report_get(user=request.user, pk=pk)
+    fields = fields_for(report.organisation)
+    previous = selectors.previous_reports(report=report)
+    rows = [
+        (name, Report._meta.get_field(name).verbose_name, getattr(report, name), name in report.flagged_fields,
+         [getattr(past, name) for past in previous])
+        for name in fields
+    ]
+    return render(request, "reporting/review.html", {
+        "report": report, "rows": rows, "previous": previous,
+        "return_form": ReturnForm(fields=fields),
+        "events": report.events.select_related("user"),
+        "may_unlock": request.user.has_perm("reporting.unlock_report"),
+    })
+
+
+@login_required
+@require_POST
+def review_decide_view(request, pk: int):
+    if not request.user.has_perm("reporting.review_report"):
+        raise Http404
+    report = selectors.report_get(user=request.user, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.report_approve(user=request.user, report=report, version=_version(request),
+                                    comment=request.POST.get("comment", ""))
+            messages.success(request, _("Report approved."))
+        elif action == "return":
+            form = ReturnForm(request.POST, fields=fields_for(report.organisation))
+            form.is_valid()
+            services.report_return(user=request.user, report=report, version=_version(request),
+                                   comment=form.cleaned_data.get("comment", ""), field_comments=form.field_comments())
+            messages.success(request, _("Report returned to its organisation."))
+        elif action == "unlock":
+            services.report_unlock(user=request.user, report=report, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Report unlocked and returned to its organisation."))
+        else:
+            raise Http404
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reporting:review", pk=report.pk)
+    return redirect("reporting:queue")
