@@ -32,7 +32,7 @@ migrations-check: install
 
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=xuchang_ecom.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
-	DJANGO_ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///:memory: \
+	DJANGO_ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///:memory: EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 \
 	PERSONAL_DATA_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	PERSONAL_DATA_HASH_KEY=$$(openssl rand -hex 32) \
 	$(PY) manage.py check --deploy --fail-level WARNING

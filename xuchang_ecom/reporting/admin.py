@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.accounts.scoping import scope_queryset
 from xuchang_ecom.common.admin import county_filter
 
 from . import selectors, services
-from .models import Period, Report
+from .models import Period, Reminder, Report
 
 
 @admin.register(Period)
@@ -67,3 +68,25 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("review"))
     def review_link(self, obj: Report) -> str:
         return format_html('<a href="{}">{}</a>', reverse("reporting:review", args=[obj.pk]), _("Open"))
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What was e-mailed, to whom and when (written by the reminder task only)."""
+
+    list_display = ["sent_at", "organisation", "period", "stage", "recipients"]
+    list_filter = ["stage", "period"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation", "period"]
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), user=request.user, region_field="organisation__region")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

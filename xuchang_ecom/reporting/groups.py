@@ -1,11 +1,14 @@
 """Which figures an organisation reports, by what it is.
 
-Each registry app registers a group of figures with a test of whether an organisation
-belongs to it (``livestream`` for agencies and base operators, ``poverty`` for
-poverty-alleviation enterprises); every organisation reports sales and orders.
+Each registry app registers a group of figures with the organisations that report them
+(``livestream`` for agencies and base operators, ``poverty`` for poverty-alleviation
+enterprises); every organisation reports sales and orders. The organisations of all groups
+are the ones expected to report each month.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from xuchang_ecom.accounts.models import Organisation
 
@@ -19,7 +22,11 @@ class FigureGroup:
     key: str
     label: str
     fields: tuple[str, ...]
-    applies_to: Callable[[Organisation], bool]
+    #: The condition on Organisation for belonging to the group.
+    members: Callable[[], Q]
+
+    def applies_to(self, organisation: Organisation) -> bool:
+        return Organisation.objects.filter(self.members(), pk=organisation.pk).exists()
 
 
 _GROUPS: dict[str, FigureGroup] = {}
@@ -40,6 +47,14 @@ def fields_for(organisation: Organisation) -> tuple[str, ...]:
     for group in groups_for(organisation):
         fields += [name for name in group.fields if name not in fields]
     return tuple(fields)
+
+
+def expected_organisations() -> QuerySet:
+    """The organisations expected to report: members of any group."""
+    condition = Q(pk__in=[])
+    for group in _GROUPS.values():
+        condition |= group.members()
+    return Organisation.objects.filter(condition).distinct()
 
 
 def all_fields() -> tuple[str, ...]:

@@ -159,3 +159,62 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.get_action_display()}"
+
+
+class ReminderStage(models.TextChoices):
+    DUE_SOON = "due_soon", _("due soon")
+    OVERDUE = "overdue", _("overdue")
+
+
+class Reminder(models.Model):
+    """A reminder e-mailed to an organisation's reporters: at most one per period and stage
+    (the unique constraint is the claim, so a task run twice sends it once)."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="+")
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "period", "stage"],
+                                    name="reporting_one_reminder_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.period} · {self.get_stage_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message for one user, shown on their pages and e-mailed: a report arrived for review,
+    a report was returned."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["user", "read_at"], name="reporting_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,10 +1,15 @@
 """Reads of the monthly reports that depend on who asks."""
-from django.db.models import QuerySet
+from datetime import datetime, time, timedelta
+
+from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
+from django.utils import timezone
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.scoping import scope_queryset
 
-from .models import Period, Report, ReportStatus
+from .groups import expected_organisations
+from .models import Period, Report, ReportEvent, ReportStatus
 
 
 def report_list(*, user) -> QuerySet:
@@ -43,3 +48,53 @@ def previous_reports(*, report: Report, months: int = 6) -> list[Report]:
         .select_related("period")
         .order_by("-period__month")[:months]
     )
+
+
+def period_completeness(*, user, period: Period) -> QuerySet:
+    """The organisations expected to report for ``period`` that ``user`` may see, each with
+    ``first_submitted`` (when its report was first submitted, or None), ``status`` (its
+    report's, or None), ``on_time`` and ``late``, all computed in the database."""
+    first_submission = (
+        ReportEvent.objects.filter(report__organisation=OuterRef("pk"), report__period=period,
+                                   action=ReportEvent.Action.SUBMITTED)
+        .order_by("at").values("at")[:1]
+    )
+    status = Report.objects.filter(organisation=OuterRef("pk"), period=period).values("status")[:1]
+    deadline = _end_of_day(period.due_on)
+    organisations = scope_queryset(expected_organisations(), user=user, region_field="region")
+    return (
+        organisations.annotate(first_submitted=Subquery(first_submission), status=Subquery(status))
+        .annotate(
+            on_time=Case(When(first_submitted__lt=deadline, then=True), default=False,
+                         output_field=BooleanField()),
+            late=Case(When(first_submitted__gte=deadline, then=True), default=False, output_field=BooleanField()),
+        )
+        .select_related("region__county")
+        .order_by("region__county__path", "name")
+    )
+
+
+def completeness_by_county(*, user, period: Period) -> list[dict]:
+    """Per county-level division: expected, submitted, on time, late, missing, and the
+    share on time; best first. One query."""
+    rows = (
+        period_completeness(user=user, period=period)
+        .order_by()
+        .values(county=F("region__county__name"))
+        .annotate(
+            expected=Count("pk", distinct=True),
+            submitted=Count("pk", filter=Q(first_submitted__isnull=False), distinct=True),
+            on_time_count=Count("pk", filter=Q(on_time=True), distinct=True),
+            late_count=Count("pk", filter=Q(late=True), distinct=True),
+        )
+    )
+    result = []
+    for row in rows:
+        row["missing"] = row["expected"] - row["submitted"]
+        row["share_on_time"] = round(100 * row["on_time_count"] / row["expected"]) if row["expected"] else 0
+        result.append(row)
+    return sorted(result, key=lambda row: (-row["share_on_time"], -row["submitted"], row["county"] or ""))
+
+
+def _end_of_day(day):
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

@@ -13,13 +13,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.common.signals import records_written
 
-from . import selectors
+from . import notify, selectors
 from .groups import fields_for
 from .models import Period, Report, ReportEvent, ReportStatus
 
@@ -202,6 +203,7 @@ def report_submit(*, user, report: Report, data: dict[str, str], version: int,
         report.version += 1
         report.save()
         _record(report, ReportEvent.Action.RESUBMITTED if resubmission else ReportEvent.Action.SUBMITTED, user)
+        notify.report_arrived(report, url=reverse("reporting:review", args=[report.pk]))
     return report
 
 
@@ -229,6 +231,7 @@ def report_return(*, user, report: Report, version: int, comment: str = "",
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.RETURNED, user, comment.strip(), field_comments)
+    notify.report_returned(report, url=reverse("reporting:edit", args=[report.pk]))
     return report
 
 
@@ -263,5 +266,6 @@ def report_unlock(*, user, report: Report, reason: str) -> Report:
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.UNLOCKED, user, reason.strip())
+    notify.report_returned(report, url=reverse("reporting:edit", args=[report.pk]))
     records_written.send(sender=Report, count=1)
     return report

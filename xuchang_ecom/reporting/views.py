@@ -6,14 +6,16 @@ or of another county for county staff, answers 404 as if it did not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts.models import Role
 
 from . import selectors, services
+from .exports import XLSX_CONTENT_TYPE, completeness_workbook
 from .forms import ReportForm, ReturnForm
 from .groups import fields_for
 from .models import Period, Report, ReportStatus
@@ -178,3 +180,32 @@ def review_decide_view(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("reporting:review", pk=report.pk)
     return redirect("reporting:queue")
+
+
+@login_required
+def completeness_view(request, period_pk: int):
+    """Who has reported for a period: by county (ranked) and by organisation; .xlsx too."""
+    if not request.user.has_perm("reporting.view_report"):
+        raise Http404
+    period = get_object_or_404(Period, pk=period_pk)
+    organisations = selectors.period_completeness(user=request.user, period=period)
+    counties = selectors.completeness_by_county(user=request.user, period=period)
+    if request.GET.get("format") == "xlsx":
+        content = completeness_workbook(period=period, counties=counties, organisations=organisations)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="completeness-{period}.xlsx"'
+        return response
+    return render(request, "reporting/completeness.html", {
+        "period": period, "periods": Period.objects.all()[:36], "counties": counties,
+        "organisations": organisations,
+        "totals": {key: sum(row[key] for row in counties)
+                   for key in ("expected", "submitted", "on_time_count", "late_count", "missing")},
+    })
+
+
+@login_required
+def notifications_view(request):
+    """The user's notifications, newest first; opening the page marks them read."""
+    notifications = list(request.user.notifications.all()[:50])
+    request.user.notifications.unread().update(read_at=timezone.now())
+    return render(request, "reporting/notifications.html", {"notifications": notifications})

@@ -4,6 +4,7 @@ Values come from the environment (django-environ). Development defaults live in
 ``local.py``; ``production.py`` removes every default for a secret so a missing one fails
 at start-up instead of running insecurely.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "axes",
     "xuchang_ecom.common",
     "xuchang_ecom.regions",
     "xuchang_ecom.accounts",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xuchang_ecom.urls"
@@ -66,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuchang_ecom.common.context_processors.site",
+                "xuchang_ecom.reporting.context_processors.notifications",
             ],
         },
     },
@@ -82,6 +87,23 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): five failures for one username from one address lock
+# that pair out for AXES_COOLOFF_MINUTES (axes' default lockout never expires).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The client's address is the connection's unless a trusted proxy is configured
+# (e.g. AXES_IP_HEADERS=HTTP_X_FORWARDED_FOR,REMOTE_ADDR behind the load balancer):
+# a header the client sets itself would let it dodge the lockout.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -131,6 +153,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # The nightly roll-up: today's snapshots, every stored date refreshed (programs.tasks).
     "programs-rollup-daily": {"task": "programs.rollup_daily", "schedule": crontab(hour=1, minute=30)},
+    # Report reminders (reporting.tasks), in the morning of the working day.
+    "reporting-reminders-daily": {"task": "reporting.send_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 # A burst of registry writes within this many seconds causes one roll-up (programs.triggers).
 ROLLUP_DEBOUNCE_SECONDS = env.int("ROLLUP_DEBOUNCE_SECONDS", default=30)
@@ -201,6 +225,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # derived from SECRET_KEY. See xuchang_ecom.common.crypto for rotation.
 PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
 PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY", default="")
+
+# E-mail (reminders, notifications, password reset): an EMAIL_URL such as
+# smtp+tls://user:password@smtp.example.org:587; development prints mail to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="许昌市电子商务项目平台 <noreply@localhost>")
+# Reporters are reminded this many days before a report is due, and once when it is overdue.
+REPORT_REMINDER_DAYS = env.int("REPORT_REMINDER_DAYS", default=3)
+# Sessions end after eight hours (a working day) and when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Shown as a banner on every page when the data is the demo set.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)

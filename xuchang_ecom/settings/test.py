@@ -23,3 +23,4 @@ WHITENOISE_USE_FINDERS = True
 
 PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDA="]
 PERSONAL_DATA_HASH_KEY = "test-only-personal-data-hash-key"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

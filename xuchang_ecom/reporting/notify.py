@@ -1,0 +1,106 @@
+"""Telling people about reports: in-page notifications with an e-mail, and the reminders
+of reports due soon or overdue. E-mail goes out after the transaction commits, and a
+failure to send is logged, never raised to the user whose action caused it."""
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from xuchang_ecom.accounts.models import Role
+
+from .groups import expected_organisations
+from .models import Notification, Period, Reminder, ReminderStage, Report, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _mail(subject: str, body: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not e-mail %s", ", ".join(recipients))
+
+
+def notify(*, users, message: str, url: str = "") -> list[Notification]:
+    """Show ``message`` to each of ``users`` on their pages and e-mail it after commit."""
+    users = list(users)
+    notifications = Notification.objects.bulk_create([Notification(user=user, message=message, url=url)
+                                                      for user in users])
+    recipients = [user.email for user in users if user.email]
+    transaction.on_commit(lambda: _mail(message, message + (f"\n\n{url}" if url else ""), recipients))
+    return notifications
+
+
+def reviewers_of(report: Report):
+    """Who is told a report arrived: the county staff of its county, or city staff when
+    the county has none."""
+    users = get_user_model().objects.filter(is_active=True)
+    county = report.organisation.region.county or report.organisation.region
+    county_staff = users.filter(role=Role.COUNTY_STAFF, region=county)
+    return county_staff if county_staff.exists() else users.filter(role=Role.CITY_STAFF)
+
+
+def reporters_of(organisation_id: int):
+    return get_user_model().objects.filter(is_active=True, role=Role.REPORTER, organisation_id=organisation_id)
+
+
+def report_arrived(report: Report, *, url: str) -> None:
+    with override(settings.LANGUAGE_CODE):
+        message = _("%(organisation)s submitted its report for %(period)s.") % {
+            "organisation": report.organisation.name, "period": report.period}
+    notify(users=reviewers_of(report), message=message, url=url)
+
+
+def report_returned(report: Report, *, url: str) -> None:
+    with override(settings.LANGUAGE_CODE):
+        message = _("Your report for %(period)s was returned for correction.") % {"period": report.period}
+    notify(users=reporters_of(report.organisation_id), message=message, url=url)
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """E-mail the reporters of every organisation whose report for an open period is due
+    within ``REPORT_REMINDER_DAYS`` days, or overdue, and not yet submitted: once per
+    organisation, period and stage, however often this runs. Returns how many were sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    soon = today + timedelta(days=settings.REPORT_REMINDER_DAYS)
+    for period in Period.objects.open().filter(opens_on__lte=today, due_on__lte=soon):
+        stage = ReminderStage.OVERDUE if period.due_on < today else ReminderStage.DUE_SOON
+        done = Report.objects.filter(period=period).exclude(status=ReportStatus.DRAFT).values("organisation")
+        already = Reminder.objects.filter(period=period, stage=stage).values("organisation")
+        for organisation in expected_organisations().exclude(pk__in=done).exclude(pk__in=already):
+            sent += _remind(organisation, period, stage)
+    return sent
+
+
+def _remind(organisation, period: Period, stage: str) -> int:
+    recipients = [user.email for user in reporters_of(organisation.pk) if user.email]
+    with override(settings.LANGUAGE_CODE):
+        if stage == ReminderStage.OVERDUE:
+            subject = _("Overdue: the report for %(period)s was due on %(day)s") % {
+                "period": period, "day": period.due_on.isoformat()}
+        else:
+            subject = _("Reminder: the report for %(period)s is due on %(day)s") % {
+                "period": period, "day": period.due_on.isoformat()}
+    try:
+        with transaction.atomic():
+            # The row is the claim: a second run, even at the same moment, fails here.
+            Reminder.objects.create(organisation=organisation, period=period, stage=stage,
+                                    recipients=", ".join(recipients))
+            if recipients:
+                send_mail(subject, f"{organisation.name}\n\n{subject}", None, recipients)
+    except IntegrityError:
+        return 0
+    except Exception:
+        # Not sent, and not recorded as sent: the next run tries again.
+        logger.exception("Could not send the %s reminder for %s to %s", stage, period, organisation)
+        return 0
+    return 1
