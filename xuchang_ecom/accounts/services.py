@@ -1,5 +1,7 @@
+import secrets
+
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -110,3 +112,22 @@ def organisation_get_or_create(
         raise ValidationError({"region": _("This place is outside the area you are responsible for.")})
     return organisation_create(name=organisation.name, region=region, uscc=organisation.uscc,
                                contact_name=contact_name, contact_phone=contact_phone)
+
+
+@transaction.atomic
+def reporter_create(*, user, organisation: Organisation, username: str, first_name: str = "",
+                    email: str = "") -> User:
+    """A reporter account for ``organisation``, created by staff responsible for it.
+
+    The account's password is random and told to nobody: its owner sets one through the
+    password-reset e-mail. Raises PermissionDenied for a user who is not staff, ValidationError when the
+    organisation lies outside the user's area or the details are invalid.
+    """
+    if user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF) and not user.is_superuser:
+        raise PermissionDenied
+    if not region_in_scope(user=user, region=organisation.region):
+        raise ValidationError({"organisation": _("This organisation is outside the area you are responsible for.")})
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    return user_create(username=username.strip(), password=secrets.token_urlsafe(32), role=Role.REPORTER,
+                       organisation=organisation, first_name=first_name.strip(), email=email.strip())

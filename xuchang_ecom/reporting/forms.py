@@ -64,3 +64,14 @@ class ReturnForm(forms.Form):
     def field_comments(self) -> dict[str, str]:
         return {name.removeprefix("field_"): value for name, value in self.cleaned_data.items()
                 if name.startswith("field_") and value}
+
+
+class ReporterAccountForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("Name of the person reporting"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The password is set through a link sent here."))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations.order_by("name")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.report_edit_view, name="edit"),
     path("review/", views.review_queue_view, name="queue"),
     path("notifications/", views.notifications_view, name="notifications"),
+    path("accounts/new/", views.reporter_account_create_view, name="accounts-new"),
     path("periods/<int:period_pk>/completeness/", views.completeness_view, name="completeness"),
     path("review/<int:pk>/", views.review_view, name="review"),
     path("review/<int:pk>/decide/", views.review_decide_view, name="decide"),

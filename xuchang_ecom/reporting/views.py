@@ -5,6 +5,7 @@ or of another county for county staff, answers 404 as if it did not exist.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xuchang_ecom.accounts import services as account_services
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.scoping import scope_queryset
+from xuchang_ecom.common.admin import add_service_errors
 
 from . import selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
-from .forms import ReportForm, ReturnForm
-from .groups import fields_for
+from .forms import ReporterAccountForm, ReportForm, ReturnForm
+from .groups import expected_organisations, fields_for
 from .models import Period, Report, ReportStatus
 
 
@@ -127,7 +131,8 @@ def report_detail_view(request, pk: int):
 def review_queue_view(request):
     if not request.user.has_perm("reporting.review_report"):
         raise Http404
-    return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=request.user)})
+    return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=request.user),
+                                                    "periods": Period.objects.all()[:3]})
 
 
 @login_required
@@ -209,3 +214,26 @@ def notifications_view(request):
     notifications = list(request.user.notifications.all()[:50])
     request.user.notifications.unread().update(read_at=timezone.now())
     return render(request, "reporting/notifications.html", {"notifications": notifications})
+
+
+@login_required
+def reporter_account_create_view(request):
+    """Staff create a reporter account for an organisation of their area; its owner gets an
+    e-mail to set the password."""
+    if request.user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF):
+        raise Http404
+    organisations = scope_queryset(expected_organisations(), user=request.user, region_field="region")
+    form = ReporterAccountForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporter = account_services.reporter_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            reset = PasswordResetForm({"email": reporter.email})
+            if reset.is_valid():
+                reset.save(request=request, use_https=request.is_secure())
+            messages.success(request, _("Account %(username)s created; a message to set the password was sent to "
+                                        "%(email)s.") % {"username": reporter.username, "email": reporter.email})
+            return redirect("reporting:accounts-new")
+    return render(request, "reporting/account_new.html", {"form": form})
