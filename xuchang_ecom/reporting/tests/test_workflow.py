@@ -225,3 +225,31 @@ def test_a_draft_in_a_period_closed_meanwhile_is_refused_with_a_message(reporter
     with pytest.raises(ValidationError) as error:
         services.report_save_draft(user=reporter_a, report=report, data={"sales": "1"}, version=report.version)
     assert error.value.messages == [_("The period %(period)s is closed.") % {"period": "2021-05"}]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_tabs_starting_the_report_at_the_same_moment_get_one_report(require_postgres, city_user):
+    import threading
+
+    from django.db import connections
+
+    reporter = enterprise_reporter(city_user, "reporter_race")
+    may = period(MAY)
+    reports, errors, barrier = [], [], threading.Barrier(2)
+
+    def tab():
+        try:
+            barrier.wait()
+            reports.append(services.report_start(user=reporter, period=may).pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tab) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(reports)) == 1 and Report.objects.count() == 1
