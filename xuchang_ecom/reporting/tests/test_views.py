@@ -116,6 +116,7 @@ def test_a_reviewer_returns_one_figure_and_the_reporter_can_change_only_that_one
                 {"action": "return", "version": report.version, "comment": "请核对",
                  "field_wages_paid": "工资与人数不符"})
     client.force_login(reporter_a)
+    assert "工资与人数不符" in client.get(reverse("reporting:home")).content.decode()
     html = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
     assert "工资与人数不符" in html
     assert 'name="wages_paid" value="24000"' in html and 'name="sales" value="120000.5"' in html
