@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuchang_ecom.common import publiccache
 from xuchang_ecom.common.metrics import get_metric
 from xuchang_ecom.regions.models import Level, Region
 
@@ -138,6 +139,7 @@ def rollup_run(*, as_of: date) -> int:
             rows, batch_size=1000, update_conflicts=True, unique_fields=["target", "region", "as_of"],
             update_fields=["value", "computed_at"],
         )
+        publiccache.bump_on_commit()
     logger.info("Roll-up for %s: %d snapshots", as_of, len(rows))
     return len(rows)
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from xuchang_ecom.celery import app as celery_app
+from xuchang_ecom.common import publiccache
 from xuchang_ecom.common.signals import records_written
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,14 @@ def _changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata
     rollup_soon(using=kwargs.get("using") or "default")
+    # The public pages show some registries directly (Taobao villages, livestream activity).
+    publiccache.bump_on_commit()
 
 
 def _written(sender, **kwargs) -> None:
     """A bulk import, or an approval or unlock of a report (whose figures feed metrics)."""
     rollup_soon()
+    publiccache.bump_on_commit()
 
 
 def connect_signals() -> None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("reports/", include("xuchang_ecom.reporting.urls")),
+    path("api/v1/", include("programs.api_urls")),
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),
     path("api/poverty/", include("poverty.urls")),

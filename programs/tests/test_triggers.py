@@ -51,10 +51,14 @@ def test_a_registry_write_recomputes_todays_snapshots_after_commit(city_user, dj
 
 
 def test_a_transaction_of_a_thousand_writes_asks_for_one_roll_up(city_user, django_capture_on_commit_callbacks):
+    from xuchang_ecom.common.publiccache import _bump
+
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         for n in range(1000):
             add_brand(city_user, n)
-    assert len(callbacks) == 1
+    # One roll-up and one new version of the public figures.
+    assert callbacks.count(triggers._enqueue) == 1 and callbacks.count(_bump) == 1
+    assert len(callbacks) == 2
 
 
 @committing

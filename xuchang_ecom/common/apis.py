@@ -1,4 +1,9 @@
-"""Pieces every staff API shares."""
+"""Pieces every API shares."""
+import csv
+import io
+import json
+import logging
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,8 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.renderers import BaseRenderer
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from xuchang_ecom.common.importexport import escape_formula
 from xuchang_ecom.regions.models import Level, Region
+
+logger = logging.getLogger(__name__)
 
 
 class RegistryPermissions(DjangoModelPermissions):
@@ -35,3 +45,60 @@ def call_service(service: Callable, **kwargs):
         return service(**kwargs)
     except DjangoValidationError as error:
         raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
+
+
+class CSVRenderer(BaseRenderer):
+    """A list of flat objects as CSV for Chinese Excel: UTF-8 with a BOM, formulas neutralised."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        if isinstance(data, dict):
+            data = [data]
+        out = io.StringIO()
+        out.write("\ufeff")
+        rows = list(data or [])
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: _csv_value(value) for key, value in row.items()})
+        return out.getvalue().encode("utf-8")
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _csv_value(value):
+    """A cell: numbers as numbers (a negative one is not a formula), other text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and NUMBER.fullmatch(value):
+        return value
+    return escape_formula(value)
+
+
+class _CacheSafeThrottle:
+    """Rate limits kept in the cache; if the cache is unreachable the request goes through
+    (an outage of Redis must not turn public pages into errors)."""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            logger.warning("Throttle cache unreachable: request allowed", exc_info=True)
+            return True
+
+
+class PublicAnonThrottle(_CacheSafeThrottle, AnonRateThrottle):
+    pass
+
+
+class PublicUserThrottle(_CacheSafeThrottle, UserRateThrottle):
+    pass
