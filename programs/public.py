@@ -1,6 +1,7 @@
 """What the public sees of the plan: aggregates from the stored snapshots, cached per data
 version (``xuchang_ecom.common.publiccache``). Never a row about a person."""
-from django.db.models import Max
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import translation
 
 from xuchang_ecom.common.publiccache import cached
@@ -69,3 +70,89 @@ def public_progress(*, county: Region | None = None) -> list[dict]:
     language = translation.get_language()
     region_id = county.pk if county else None
     return cached(f"progress:{region_id or 'city'}:{language}", lambda: _progress_rows(region_id))
+
+
+def _counties_rows(latest, target_keys: list[str], indicator_keys: list[str]) -> list[dict]:
+    """Each county-level division's latest figures, in the order of ``target_keys`` and
+    ``indicator_keys`` (one query)."""
+    rows: dict[int, dict] = {}
+    snapshots = (Snapshot.objects.filter(target__program__is_published=True, as_of=latest, region__level=Level.COUNTY)
+                 .values("region_id", "region__name", "target__metric_key", "value").order_by("region__path"))
+    for row in snapshots:
+        county = rows.setdefault(row["region_id"], {"name": row["region__name"], "values": {}})
+        county["values"][row["target__metric_key"]] = row["value"]
+    for county in rows.values():
+        county["targets"] = [county["values"].get(key) for key in target_keys]
+        county["indicators"] = [county["values"].get(key) for key in indicator_keys]
+    return list(rows.values())
+
+
+def _villages() -> dict:
+    from villages.models import Designation, DesignationKind, Honour
+
+    by_year = list(
+        Designation.objects.order_by().values("year")
+        .annotate(villages=Count("pk", filter=Q(kind=DesignationKind.VILLAGE)),
+                  towns=Count("pk", filter=Q(kind=DesignationKind.TOWN)))
+        .order_by("year")
+    )
+    latest_year = by_year[-1]["year"] if by_year else None
+    by_county = list(
+        Designation.objects.filter(year=latest_year).order_by()
+        .values(county=F("place__county__name"))
+        .annotate(villages=Count("pk", filter=Q(kind=DesignationKind.VILLAGE)),
+                  towns=Count("pk", filter=Q(kind=DesignationKind.TOWN)))
+        .order_by("-villages", "county")
+    ) if latest_year else []
+    honours = list(Honour.objects.order_by("-year", "title", "place__path")
+                   .values("year", "title", place_name=F("place__name"))[:50])
+    return {"by_year": by_year, "latest_year": latest_year, "by_county": by_county, "honours": honours}
+
+
+def _livestream() -> dict:
+    from livestream.models import Session, SessionKind
+
+    monthly = list(
+        Session.objects.order_by()
+        .annotate(month=TruncMonth("started_at"))
+        .values("month")
+        .annotate(sessions=Count("pk"), orders=Sum("orders"), sales=Sum("sales"),
+                  welfare=Count("pk", filter=Q(kind=SessionKind.PUBLIC_WELFARE)),
+                  cross_border=Count("pk", filter=Q(kind=SessionKind.CROSS_BORDER)))
+        .order_by("month")
+    )
+    by_platform = list(
+        Session.objects.order_by().values(platform_name=F("platform__name"))
+        .annotate(sessions=Count("pk"), sales=Sum("sales")).order_by("-sessions", "platform_name")
+    )
+    kinds = {choice.value: str(choice.label) for choice in SessionKind}
+    by_kind = [{"kind": kinds.get(row["kind"], row["kind"]), **row} for row in
+               Session.objects.order_by().values("kind").annotate(sessions=Count("pk"), sales=Sum("sales"))
+               .order_by("kind")]
+    for row in monthly:
+        row["month"] = row["month"].date().isoformat()[:7] if row["month"] else ""
+    return {"monthly": monthly, "by_platform": by_platform, "by_kind": by_kind}
+
+
+def _dashboard() -> dict:
+    rows = _progress_rows(None)
+    latest = rows[0]["as_of"] if rows else None
+    main_program = next((row["program"] for row in rows if row["target"] is not None), None)
+    targets = [row for row in rows if row["target"] is not None and row["program"] == main_program]
+    indicators = [row for row in rows if row["target"] is None]
+    return {
+        "targets": targets,
+        "program": main_program,
+        "indicators": indicators,
+        "as_of": latest,
+        "computed_at": max((row["computed_at"] for row in rows), default=None),
+        "counties": _counties_rows(latest, [row["key"] for row in targets],
+                                   [row["key"] for row in indicators]) if latest else [],
+        "villages": _villages(),
+        "livestream": _livestream(),
+    }
+
+
+def public_dashboard() -> dict:
+    """Everything the public dashboard shows, computed once per data version and language."""
+    return cached(f"dashboard:{translation.get_language()}", _dashboard)

@@ -18,11 +18,18 @@ def test_the_home_page_is_in_chinese_by_default_and_shows_the_plan(client):
 
 
 def test_every_page_offers_the_language_switch_and_english_is_one_click_away(client):
-    page = client.get("/").content.decode()
+    page = client.get("/accounts/login/").content.decode()
     assert 'action="/i18n/setlang/"' in page
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
     assert response["Content-Language"] == "en"
     assert "Xuchang E-commerce Program Platform" in response.content.decode()
+
+
+def test_the_public_dashboard_switches_language_by_a_link_so_it_needs_no_cookie(client):
+    page = client.get("/").content.decode()
+    assert 'href="/?lang=en"' in page
+    response = client.get("/", {"lang": "en"})
+    assert response["Content-Language"] == "en" and not response.cookies
 
 
 def test_no_page_loads_anything_from_another_host(client):

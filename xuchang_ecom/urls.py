@@ -3,15 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from villages import views as village_views
+from programs import views as program_views
 from xuchang_ecom.common import views as common_views
 
 admin.site.site_header = admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_INDEX_TITLE
 
 urlpatterns = [
-    path("", village_views.home, name="home"),
+    path("", program_views.dashboard_view, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("start/", common_views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

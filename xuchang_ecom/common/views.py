@@ -1,10 +1,13 @@
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -46,3 +49,14 @@ def healthz(request):
         "broker": broker,
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+@login_required
+def start(request):
+    """Where a log-in lands: reporters on their reports, staff on the plan's progress."""
+    user = request.user
+    if user.role == Role.REPORTER:
+        return redirect("reporting:home")
+    if user.has_perm("programs.view_program"):
+        return redirect("programs:list")
+    return redirect("admin:index") if user.is_staff else redirect("home")

@@ -1,0 +1,86 @@
+"""The public dashboard: the plan at a glance, the same cached page for every visitor."""
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from livestream import services as livestream
+from programs import services
+from xuchang_ecom.accounts.tests.factories import region
+
+from .factories import plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def program(city_user):
+    livestream.brand_create(user=city_user, name="示例品牌", region=region("长葛市"), incubated_on=date(2021, 3, 1))
+    program = plan(indicators=("poverty.enterprises",))
+    services.rollup_backfill(start=date(2020, 6, 1), end=date(2021, 12, 31))
+    return program
+
+
+def test_a_visitor_sees_the_four_targets_their_status_and_the_data_date_in_chinese(client, program):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
+    for label in ("已认定直播电商产业集聚区", "扶持示范带动直播机构", "孵化网红品牌", "培育带货达人"):
+        assert label in html
+    assert "数据截至 2021-12-31" in html
+    assert "落后" in html
+    assert "电商带贫企业" in html  # an indicator, shown the same way
+
+
+def test_english_is_one_link_away(client, program):
+    html = client.get("/", {"lang": "en"}).content.decode()
+    assert "Influencer brands incubated" in html and 'lang="en"' in html
+
+
+def test_the_page_sets_no_cookie_and_may_be_shared_by_caches(client, program):
+    response = client.get("/")
+    assert not response.cookies
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+
+
+def test_a_warm_request_runs_no_query(client, program, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+def test_a_cold_request_runs_a_fixed_number_of_queries_whatever_the_data(client, program, city_user,
+                                                                          django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get("/")
+    for n in range(20):
+        livestream.brand_create(user=city_user, name=f"示例品牌{n}", region=region("禹州市"),
+                                incubated_on=date(2021, 5, 1))
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        client.get("/")
+
+
+def test_the_demo_banner_shows_on_demo_data(client, program, settings):
+    settings.DEMO_MODE = True
+    assert "演示数据" in client.get("/").content.decode()
+
+
+def test_large_figures_read_the_chinese_way_with_the_full_figure_beside(client):
+    from django.utils import translation
+
+    from xuchang_ecom.common.templatetags.figures import short_figure
+
+    with translation.override("zh-hans"):
+        assert short_figure(1_234_567) == "123.46万"
+        assert short_figure(234_000_000) == "2.34亿"
+        assert short_figure(9_999) == "9,999"
+    with translation.override("en"):
+        assert short_figure(1_234_567) == "1,234,567"
