@@ -126,7 +126,7 @@ def _livestream() -> dict:
         .annotate(sessions=Count("pk"), sales=Sum("sales")).order_by("-sessions", "platform_name")
     )
     kinds = {choice.value: str(choice.label) for choice in SessionKind}
-    by_kind = [{"kind": kinds.get(row["kind"], row["kind"]), **row} for row in
+    by_kind = [{**row, "kind": kinds.get(row["kind"], row["kind"]), "kind_code": row["kind"]} for row in
                Session.objects.order_by().values("kind").annotate(sessions=Count("pk"), sales=Sum("sales"))
                .order_by("kind")]
     for row in monthly:
