@@ -69,3 +69,22 @@ def redis_url():
     except redis.RedisError as error:
         _missing(f"Redis at {url} is not reachable: {error}")
     return url
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        _missing(f"no browser at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            yield browser
+        finally:
+            browser.close()
