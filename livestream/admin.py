@@ -5,18 +5,11 @@ users without ``livestream.view_anchor_personal_data``.
 """
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 
-from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
-from xuchang_ecom.common.importexport import ScopedImportExportMixin
-from xuchang_ecom.regions.models import Region
+from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
+from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .importers import SessionBulkImportAdminMixin
@@ -43,59 +36,16 @@ from .resources import (
     ContestResource,
     SessionResource,
     TrainingResource,
-    field_label,
 )
 
 
-class RecordAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
-    """Base of the livestream registries' admins.
+class LivestreamRecordAdmin(RecordAdmin):
+    """Base of the livestream registries' admins (see ``common.admin.RecordAdmin``):
+    changes and deletions go through ``services.record_update`` and
+    ``services.record_delete``."""
 
-    Subclasses set ``list_selector`` (a ``selectors.*_list``) and ``create_service`` (a
-    ``services.*_create`` taking the form's model fields as keyword arguments); changes
-    and deletions go through ``services.record_update`` and ``services.record_delete``.
-    """
-
-    list_selector: Callable | None = None
-    create_service: Callable | None = None
-
-    def scoped_queryset(self, request):
-        return self.list_selector(user=request.user)
-
-    def save_model(self, request, obj, form, change):
-        data, m2m = self.form_values(form)
-        if change:
-            self.update_record(request, obj, data=data, m2m=m2m)
-        else:
-            obj.pk = self.create_service(user=request.user, **data, **m2m).pk
-
-    def update_record(self, request, obj, *, data: dict, m2m: dict) -> None:
-        services.record_update(user=request.user, instance=obj, data=data, m2m=m2m)
-
-    def save_related(self, request, form, formsets, change):
-        # The services set the many-to-many fields together with the record.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
-        services.record_delete(user=request.user, instance=obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.record_delete(user=request.user, instance=obj)
-
-    @staticmethod
-    def form_values(form) -> tuple[dict, dict]:
-        """The model fields ``form`` edits, as ``(fields, many-to-many fields)``."""
-        data, m2m = {}, {}
-        opts = form._meta.model._meta
-        for name, value in form.cleaned_data.items():
-            try:
-                field = opts.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            (m2m if field.many_to_many else data)[name] = value
-        return data, m2m
+    update_service = staticmethod(services.record_update)
+    delete_service = staticmethod(services.record_delete)
 
 
 @admin.register(Platform)
@@ -118,7 +68,7 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(RecordAdmin):
+class ClusterAdmin(LivestreamRecordAdmin):
     resource_classes = [ClusterResource]
     list_selector = staticmethod(selectors.cluster_list)
     create_service = staticmethod(services.cluster_create)
@@ -135,7 +85,7 @@ class ClusterAdmin(RecordAdmin):
 
 
 @admin.register(Base)
-class BaseAdmin(RecordAdmin):
+class BaseAdmin(LivestreamRecordAdmin):
     resource_classes = [BaseResource]
     list_selector = staticmethod(selectors.base_list)
     create_service = staticmethod(services.base_create)
@@ -149,90 +99,24 @@ class BaseAdmin(RecordAdmin):
     autocomplete_fields = ["region", "operator", "cluster", "platforms"]
 
 
-class AgencyAddForm(forms.ModelForm):
-    """Adding an agency registers its organisation too, by credit code when one is known
-    (``services.agency_build``)."""
-
-    name = forms.CharField(label=field_label(Agency, "organisation"), max_length=200)
-    uscc = forms.CharField(label=field_label(Organisation, "uscc"), max_length=30, required=False)
-    region = forms.ModelChoiceField(
-        label=_("place"), queryset=Region.objects.all(),
-        # The autocomplete lists only places in the user's area; the scope check refuses others.
-        widget=AutocompleteSelect(Organisation._meta.get_field("region"), admin.site),
-    )
-
-    class Meta:
-        model = Agency
-        fields = ["supported_on", "support_batch", "support_ended_on"]
-
-    def _post_clean(self):
-        super()._post_clean()
-        if not self._errors:
-            data = self.cleaned_data
-            self.instance.organisation = services.agency_build(
-                name=data["name"], region=data["region"], uscc=data["uscc"]
-            ).organisation
-
-
 @admin.register(Agency)
-class AgencyAdmin(RecordAdmin):
+class AgencyAdmin(OrganisationRecordAdminMixin, LivestreamRecordAdmin):
     resource_classes = [AgencyResource]
     list_selector = staticmethod(selectors.agency_list)
-    agency_fields = ["supported_on", "support_batch", "support_ended_on"]
-    organisation_fields = ["organisation", "organisation_uscc", "organisation_place"]
+    create_service = staticmethod(services.agency_create)
+    record_fields = ["supported_on", "support_batch", "support_ended_on"]
     list_display = ["organisation", "organisation_uscc", "organisation_place", "supported_on", "support_batch",
                     "support_ended_on"]
     list_filter = [county_filter("organisation__region"), "support_batch"]
     search_fields = ["organisation__name", "organisation__uscc"]
     list_select_related = ["organisation__region"]
 
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["name", "uscc", "region", *self.agency_fields]
-        return [*self.organisation_fields, *self.agency_fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The organisation's details are kept in the organisation registry.
-        return [] if obj is None else self.organisation_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = AgencyAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def check_instance(self, request, obj: Agency) -> None:
-        try:
-            services.agency_check(user=request.user, agency=obj)
-        except ValidationError as error:
-            if obj.pk is None:
-                raise  # the add form has the organisation's fields
-            # The change form does not: show their errors above it.
-            errors: dict[str, list] = {}
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field if field in self.agency_fields else NON_FIELD_ERRORS, []).extend(messages)
-            raise ValidationError(errors) from None
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data, _m2m = self.form_values(form)
-        cleaned = form.cleaned_data
-        obj.pk = services.agency_create(
-            user=request.user, name=cleaned["name"], region=cleaned["region"], uscc=cleaned["uscc"], **data
-        ).pk
-
-    @admin.display(description=field_label(Organisation, "uscc"), ordering="organisation__uscc")
-    def organisation_uscc(self, obj: Agency) -> str:
-        return obj.organisation.uscc or ""
-
-    @admin.display(description=_("place"), ordering="organisation__region__path")
-    def organisation_place(self, obj: Agency) -> str:
-        return obj.organisation.region.display_path
+    def check_record(self, request, obj: Agency) -> None:
+        services.agency_check(user=request.user, agency=obj)
 
 
 @admin.register(Brand)
-class BrandAdmin(RecordAdmin):
+class BrandAdmin(LivestreamRecordAdmin):
     resource_classes = [BrandResource]
     list_selector = staticmethod(selectors.brand_list)
     create_service = staticmethod(services.brand_create)
@@ -263,7 +147,7 @@ def personal_data_column(name: str, *, user) -> Callable[[Anchor], str]:
 
 
 @admin.register(Anchor)
-class AnchorAdmin(RecordAdmin):
+class AnchorAdmin(LivestreamRecordAdmin):
     resource_classes = [AnchorResource]
     list_selector = staticmethod(selectors.anchor_list)
     create_service = staticmethod(services.anchor_create)
@@ -328,7 +212,7 @@ class AnchorAdmin(RecordAdmin):
 # Sessions come in files of 100,000 rows: they import through the bulk path in
 # importers.py; SessionResource only exports.
 @admin.register(Session)
-class SessionAdmin(SessionBulkImportAdminMixin, RecordAdmin):
+class SessionAdmin(SessionBulkImportAdminMixin, LivestreamRecordAdmin):
     resource_classes = [SessionResource]
     list_selector = staticmethod(selectors.session_list)
     create_service = staticmethod(services.session_create)
@@ -345,7 +229,7 @@ class SessionAdmin(SessionBulkImportAdminMixin, RecordAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(RecordAdmin):
+class TrainingAdmin(LivestreamRecordAdmin):
     resource_classes = [TrainingResource]
     list_selector = staticmethod(selectors.training_list)
     create_service = staticmethod(services.training_create)
@@ -359,7 +243,7 @@ class TrainingAdmin(RecordAdmin):
 
 
 @admin.register(Contest)
-class ContestAdmin(RecordAdmin):
+class ContestAdmin(LivestreamRecordAdmin):
     resource_classes = [ContestResource]
     list_selector = staticmethod(selectors.contest_list)
     create_service = staticmethod(services.contest_create)

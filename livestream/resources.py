@@ -3,30 +3,25 @@
 Sessions are only exported here; they come in through the bulk session import
 (``livestream/importers.py``).
 """
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
-from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.validators import normalise_uscc
 from xuchang_ecom.common.importexport import (
     Column,
-    RegionWidget,
+    OrganisationResource,
     RelatedListWidget,
+    RelationColumnsMixin,
     Resource,
     TextWidget,
     cell_text,
     region_code_column,
 )
+from xuchang_ecom.common.masking import MASK_CHARACTER
+from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training
-
-# What ``common.masking`` puts in place of the hidden characters.
-MASK_CHARACTER = "*"
 
 CLUSTER_FIELDS = ("name", "region", "lead_industry", "planned_on", "recognised_on", "revoked_on", "note")
 BASE_FIELDS = ("name", "region", "kind", "operator", "cluster", "opened_on", "closed_on",
@@ -36,65 +31,6 @@ BRAND_FIELDS = ("name", "region", "owner", "category", "incubated_by_base", "inc
 ANCHOR_FIELDS = ("display_name", "real_name", "mobile", "region", "agency", "cultivated_on", "left_on")
 TRAINING_FIELDS = ("held_on", "title", "organiser", "region", "trainees", "anchors_trained")
 CONTEST_FIELDS = ("held_on", "title", "organiser", "region", "entrants", "winners")
-
-
-def field_label(model, field_name: str):
-    """The verbose name of ``model``'s field ``field_name`` (lazy)."""
-    return model._meta.get_field(field_name).verbose_name
-
-
-class RelationColumnsMixin:
-    """Columns for relations the services set together with the record (a base's
-    platforms, an anchor's accounts).
-
-    Each is read with the rest of the row, so a bad cell is an error on its column, and
-    handed to ``create``/``update`` (see ``relations``) instead of being written behind
-    the services' back. A column missing from the file leaves the relation as it is.
-    """
-
-    relation_fields: tuple[str, ...] = ()
-    _RELATIONS = "_imported_relations"
-
-    def relations(self, instance) -> dict[str, Any]:
-        """``{field name: cleaned value}`` of the relation columns the row had."""
-        return getattr(instance, self._RELATIONS, {})
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field not in self._relation_columns():
-            super().import_field(field, instance, row, is_m2m, **kwargs)
-
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        relations = {}
-        for name in self.relation_fields:
-            field = self.fields[name]
-            if field.column_name not in row:
-                continue
-            try:
-                relations[name] = field.clean(row)
-            except ValueError as error:
-                errors[name] = ValidationError(str(error), code="invalid")
-        setattr(instance, self._RELATIONS, relations)
-        if errors:
-            raise ValidationError(errors)
-
-    def save_m2m(self, instance, row, **kwargs):
-        """Nothing to do: ``create`` and ``update`` gave the relations to the services."""
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not super().skip_row(instance, original, row, import_validation_errors):
-            return False
-        return all(
-            self.fields[name].widget.render(value) == self.fields[name].export(original)
-            for name, value in self.relations(instance).items()
-        )
-
-    def _relation_columns(self) -> list:
-        return [self.fields[name] for name in self.relation_fields]
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,99 +158,26 @@ class ContestResource(Resource):
 # ---------------------------------------------------------------------------------------
 
 
-class AgencyResource(Resource):
+class AgencyResource(OrganisationResource):
     """One row per agency, identified by its credit code, or by its name when the row has
     no code. A new agency registers its organisation too (``services.agency_create``);
     an existing organisation's name and place are kept in the organisation registry, so a
-    row that disagrees with them is an error rather than a silent change."""
-
-    organisation = Column(attribute="organisation__name", column_name=field_label(Agency, "organisation"),
-                          widget=TextWidget(), readonly=True)
-    uscc = Column(attribute="organisation__uscc", column_name=field_label(Organisation, "uscc"),
-                  widget=TextWidget(), readonly=True)
-    place = Column(attribute="organisation__region", column_name=_("place"), widget=RegionWidget(), readonly=True)
-    place_code = region_code_column("organisation__region")
-
-    # The columns that show errors about the organisation's fields.
-    ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
+    row that disagrees with them is an error rather than a silent change (see
+    ``OrganisationResource``)."""
 
     class Meta:
         model = Agency
         fields = ("organisation", "uscc", "place", "place_code", "supported_on", "support_batch", "support_ended_on")
-        import_id_fields = ("organisation",)
-        # An agency is not valid before its organisation exists; ``check_instance``
-        # (``services.agency_check``) validates both instead.
-        clean_model_instances = False
         name = Agency._meta.verbose_name_plural
 
-    def get_instance(self, instance_loader, row):
-        code = normalise_uscc(cell_text(row.get(self.fields["uscc"].column_name)))
-        name = cell_text(row.get(self.fields["organisation"].column_name))
-        agencies = self.get_queryset()
-        if code:
-            return agencies.filter(organisation__uscc=code).first()
-        if name:
-            return agencies.filter(organisation__name=name).first()
-        return None
-
-    def import_instance(self, instance: Agency, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        cells = {}
-        for name in self.ORGANISATION_COLUMNS.values():
-            try:
-                cells[name] = self.fields[name].clean(row) if self.fields[name].column_name in row else None
-            except ValueError as error:
-                errors[name] = ValidationError(str(error), code="invalid")
-        if "place" not in errors:
-            try:
-                self._attach_organisation(instance, name=cells["organisation"] or "",
-                                          code=normalise_uscc(cells["uscc"] or ""), region=cells["place"])
-            except ValidationError as error:
-                errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _attach_organisation(self, agency: Agency, *, name: str, code: str, region) -> None:
-        """Give a new ``agency`` its organisation (see ``services.agency_build``). Raises
-        ValidationError if the row contradicts an organisation already registered."""
-        if agency.pk is None:
-            agency.organisation = services.agency_build(name=name, region=region, uscc=code).organisation
-        organisation = agency.organisation
-        if organisation.pk is None:
-            return
-        errors = {}
-        if name and name != organisation.name:
-            errors["organisation"] = gettext(
-                "The organisation is registered as “%(name)s”; its name is changed in the organisations "
-                "registry, not here."
-            ) % {"name": organisation.name}
-        if region is not None and region != organisation.region:
-            errors["place"] = gettext(
-                "The organisation is registered at “%(place)s”; its place is changed in the organisations "
-                "registry, not here."
-            ) % {"place": organisation.region.display_path}
-        if errors:
-            raise ValidationError(errors)
-
-    def _check_scope(self, instance: Agency) -> None:
-        try:
-            super()._check_scope(instance)
-        except ValidationError as error:
-            # An agency is where its organisation is: show the refusal on the place.
-            raise ValidationError({"place": error.messages}) from None
+    def build_record(self, *, name: str, region, uscc: str) -> Agency:
+        return services.agency_build(name=name, region=region, uscc=uscc)
 
     def check_instance(self, instance: Agency) -> None:
         try:
             services.agency_check(user=self.user, agency=instance)
         except ValidationError as error:
-            raise ValidationError({
-                self.ORGANISATION_COLUMNS.get(field, field): messages
-                for field, messages in error.message_dict.items()
-            }) from None
+            raise self.organisation_errors(error) from None
 
     def create(self, instance: Agency) -> Agency:
         organisation = instance.organisation

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_create, organisation_find_or_build
-from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training
@@ -62,22 +62,15 @@ def agency_build(*, name: str, region: Region | None, uscc: str | None = None, s
 def agency_check(*, user, agency: Agency) -> None:
     """Raise ValidationError unless ``user`` may register ``agency`` (see ``agency_build``).
 
-    Forms and imports call this before saving. Errors about the organisation are keyed
-    by its fields (``name``, ``uscc``, ``region``), the others by the agency's.
+    Forms and imports call this before saving. Besides refusing an organisation already
+    registered as an agency, it is ``common.services.organisation_record_check``: errors
+    about the organisation are keyed by its fields (``name``, ``uscc``, ``region``), the
+    others by the agency's.
     """
     organisation = agency.organisation
     if agency.pk is None and organisation.pk is not None and hasattr(organisation, "livestream_agency"):
         raise ValidationError({"uscc": _("An agency with this credit code is already registered.")})
-    try:
-        check_in_scope(user=user, instance=agency)
-    except ValidationError as error:
-        # An agency is where its organisation is.
-        raise ValidationError({"region": error.messages}) from None
-    if organisation.pk is None:
-        organisation.full_clean()
-        agency.full_clean(exclude=["organisation"])
-    else:
-        agency.full_clean()
+    organisation_record_check(user=user, record=agency)
 
 
 @transaction.atomic

@@ -9,28 +9,22 @@ The search box finds a household by its head's full resident ID number, typed in
 spacing or case of x, through the keyed hash: such a number is never sent to the database.
 """
 import re
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 
-from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import user_sees_everything
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
-from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
-from xuchang_ecom.common.importexport import ScopedImportExportMixin
-from xuchang_ecom.regions.models import Region
+from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, ScopedAdminMixin, county_filter
+from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .models import (
@@ -52,7 +46,6 @@ from .resources import (
     HouseholdResource,
     LandLeaseResource,
     TakeHomeWorkResource,
-    field_label,
 )
 
 # A search term that is all digits (an X may end it) and at least this long is a resident
@@ -62,57 +55,19 @@ RESIDENT_ID_TERM = re.compile(r"\d{14,}[\dX]")
 DIGIT_RUN = re.compile(r"\d{15}")
 
 
-class RecordAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
-    """Base of the poverty registry's admins (the same shape as the livestream registry's).
-
-    Subclasses set ``list_selector`` (a ``selectors.*_list``) and ``create_service`` (a
-    ``services.*_create`` taking the form's model fields as keyword arguments); changes
+class PovertyRecordAdmin(RecordAdmin):
+    """Base of the poverty registry's admins (see ``common.admin.RecordAdmin``): changes
     and deletions go through ``services.record_update`` and ``services.record_delete``.
     A household can be chosen only among those the user may see.
     """
 
-    list_selector: Callable | None = None
-    create_service: Callable | None = None
-
-    def scoped_queryset(self, request):
-        return self.list_selector(user=request.user)
+    update_service = staticmethod(services.record_update)
+    delete_service = staticmethod(services.record_delete)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Household:
             kwargs["queryset"] = selectors.household_list(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        data, m2m = self.form_values(form)
-        if change:
-            services.record_update(user=request.user, instance=obj, data=data, m2m=m2m)
-        else:
-            obj.pk = self.create_service(user=request.user, **data, **m2m).pk
-
-    def save_related(self, request, form, formsets, change):
-        # The services set the many-to-many fields together with the record.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
-        services.record_delete(user=request.user, instance=obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.record_delete(user=request.user, instance=obj)
-
-    def form_values(self, form) -> tuple[dict, dict]:
-        """The model fields ``form`` edits, as ``(fields, many-to-many fields)``."""
-        data, m2m = {}, {}
-        opts = form._meta.model._meta
-        for name, value in form.cleaned_data.items():
-            try:
-                field = opts.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            (m2m if field.many_to_many else data)[name] = value
-        return data, m2m
 
 
 class ResidentIdSearchMixin:
@@ -176,56 +131,17 @@ class AlleviationModelAdmin(admin.ModelAdmin):
                                                        name=form.cleaned_data["name"]).pk
 
 
-class EnterpriseAddForm(forms.ModelForm):
-    """Adding an enterprise registers its organisation too, by credit code when one is
-    known (``services.enterprise_build``)."""
-
-    name = forms.CharField(label=field_label(Enterprise, "organisation"), max_length=200)
-    uscc = forms.CharField(label=field_label(Organisation, "uscc"), max_length=30, required=False)
-    region = forms.ModelChoiceField(
-        label=_("place"), queryset=Region.objects.all(),
-        # The autocomplete lists only places in the user's area; the scope check refuses others.
-        widget=AutocompleteSelect(Organisation._meta.get_field("region"), admin.site),
-    )
-
-    class Meta:
-        model = Enterprise
-        fields = ["alleviation_models", "products", "recognised_on", "note"]
-
-    def _post_clean(self):
-        super()._post_clean()
-        if not self._errors:
-            data = self.cleaned_data
-            self.instance.organisation = services.enterprise_build(
-                name=data["name"], region=data["region"], uscc=data["uscc"]
-            ).organisation
-
-
 @admin.register(Enterprise)
-class EnterpriseAdmin(RecordAdmin):
+class EnterpriseAdmin(OrganisationRecordAdminMixin, PovertyRecordAdmin):
     resource_classes = [EnterpriseResource]
     list_selector = staticmethod(selectors.enterprise_list)
-    enterprise_fields = ["alleviation_models", "products", "recognised_on", "note"]
-    organisation_fields = ["organisation", "organisation_uscc", "organisation_place"]
+    create_service = staticmethod(services.enterprise_create)
+    record_fields = ["alleviation_models", "products", "recognised_on", "note"]
     list_display = ["organisation", "organisation_uscc", "organisation_place", "model_names", "products",
                     "recognised_on"]
     list_filter = [county_filter("organisation__region"), "alleviation_models", "recognised_on"]
     search_fields = ["organisation__name", "organisation__uscc", "products"]
     list_select_related = ["organisation__region"]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["name", "uscc", "region", *self.enterprise_fields]
-        return [*self.organisation_fields, *self.enterprise_fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The organisation's details are kept in the organisation registry.
-        return [] if obj is None else self.organisation_fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = EnterpriseAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "alleviation_models":
@@ -233,35 +149,8 @@ class EnterpriseAdmin(RecordAdmin):
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def check_instance(self, request, obj: Enterprise) -> None:
-        try:
-            services.enterprise_check(user=request.user, enterprise=obj)
-        except ValidationError as error:
-            if obj.pk is None:
-                raise  # the add form has the organisation's fields
-            # The change form does not: show their errors above it.
-            errors: dict[str, list] = {}
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field if field in self.enterprise_fields else NON_FIELD_ERRORS, []).extend(messages)
-            raise ValidationError(errors) from None
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        data, m2m = self.form_values(form)
-        cleaned = form.cleaned_data
-        obj.pk = services.enterprise_create(
-            user=request.user, name=cleaned["name"], region=cleaned["region"], uscc=cleaned["uscc"], **data, **m2m
-        ).pk
-
-    @admin.display(description=field_label(Organisation, "uscc"), ordering="organisation__uscc")
-    def organisation_uscc(self, obj: Enterprise) -> str:
-        return obj.organisation.uscc or ""
-
-    @admin.display(description=_("place"), ordering="organisation__region__path")
-    def organisation_place(self, obj: Enterprise) -> str:
-        return obj.organisation.region.display_path
+    def check_record(self, request, obj: Enterprise) -> None:
+        services.enterprise_check(user=request.user, enterprise=obj)
 
     @admin.display(description=field_label(Enterprise, "alleviation_models"))
     def model_names(self, obj: Enterprise) -> str:
@@ -270,7 +159,7 @@ class EnterpriseAdmin(RecordAdmin):
 
 
 @admin.register(Base)
-class BaseAdmin(RecordAdmin):
+class BaseAdmin(PovertyRecordAdmin):
     resource_classes = [BaseResource]
     list_selector = staticmethod(selectors.base_list)
     create_service = staticmethod(services.base_create)
@@ -372,7 +261,7 @@ class ExitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ResidentIdSearchMixin, RecordAdmin):
+class HouseholdAdmin(ResidentIdSearchMixin, PovertyRecordAdmin):
     resource_classes = [HouseholdResource]
     list_selector = staticmethod(selectors.household_list)
     create_service = staticmethod(services.household_create)
@@ -478,7 +367,7 @@ class HouseholdAdmin(ResidentIdSearchMixin, RecordAdmin):
 # ---------------------------------------------------------------------------------------
 
 
-class HouseholdLinkAdmin(ResidentIdSearchMixin, RecordAdmin):
+class HouseholdLinkAdmin(ResidentIdSearchMixin, PovertyRecordAdmin):
     """Base of the link admins: scoped like their households, found by the household's
     full resident ID number, filtered by the household's county."""
 

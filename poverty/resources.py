@@ -18,19 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
-# RelationColumnsMixin and field_label are generic; see the report: they belong in
-# xuchang_ecom.common.importexport, where both registries would import them from.
-from livestream.resources import MASK_CHARACTER, RelationColumnsMixin, field_label
-from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.validators import (
-    mask_resident_id,
-    normalise_resident_id,
-    normalise_uscc,
-    validate_resident_id,
-)
+from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
 from xuchang_ecom.common.importexport import (
     Column,
-    RegionWidget,
+    OrganisationResource,
     RelatedListWidget,
     Resource,
     SpreadsheetResult,
@@ -38,7 +29,8 @@ from xuchang_ecom.common.importexport import (
     cell_text,
     region_code_column,
 )
-from xuchang_ecom.common.masking import mask_name
+from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name
+from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .models import AlleviationModel, Base, Dividend, Employment, Enterprise, Household, LandLease, TakeHomeWork
@@ -207,100 +199,11 @@ class HouseholdWidget(widgets.Widget):
 # ---------------------------------------------------------------------------------------
 
 
-class OrganisationColumnsMixin:
-    """A registry whose records are organisations: columns ``organisation`` (name),
-    ``uscc`` and ``place``; rows identified by the credit code or, without one, by the
-    name. A new record gets its organisation from ``build_record`` (found by code or new);
-    a row contradicting a registered organisation's name or place is an error rather
-    than a silent change (those are kept in the organisations registry).
-
-    The same logic as ``livestream.resources.AgencyResource``; see the report.
-    """
-
-    # The columns that show errors about the organisation's fields.
-    ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
-
-    def build_record(self, *, name: str, region, uscc: str):
-        """An unsaved record with its organisation found or built."""
-        raise NotImplementedError
-
-    def get_instance(self, instance_loader, row):
-        code = normalise_uscc(cell_text(row.get(self.fields["uscc"].column_name)))
-        name = cell_text(row.get(self.fields["organisation"].column_name))
-        records = self.get_queryset()
-        if code:
-            return records.filter(organisation__uscc=code).first()
-        if name:
-            return records.filter(organisation__name=name).first()
-        return None
-
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        cells = {}
-        for name in self.ORGANISATION_COLUMNS.values():
-            try:
-                cells[name] = self.fields[name].clean(row) if self.fields[name].column_name in row else None
-            except ValueError as error:
-                errors[name] = ValidationError(str(error), code="invalid")
-        if "place" not in errors:
-            try:
-                self._attach_organisation(instance, name=cells["organisation"] or "",
-                                          code=normalise_uscc(cells["uscc"] or ""), region=cells["place"])
-            except ValidationError as error:
-                errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _attach_organisation(self, record, *, name: str, code: str, region) -> None:
-        """Give a new ``record`` its organisation. Raises ValidationError if the row
-        contradicts an organisation already registered."""
-        if record.pk is None:
-            record.organisation = self.build_record(name=name, region=region, uscc=code).organisation
-        organisation = record.organisation
-        if organisation.pk is None:
-            return
-        errors = {}
-        if name and name != organisation.name:
-            errors["organisation"] = gettext(
-                "The organisation is registered as “%(name)s”; its name is changed in the organisations "
-                "registry, not here."
-            ) % {"name": organisation.name}
-        if region is not None and region != organisation.region:
-            errors["place"] = gettext(
-                "The organisation is registered at “%(place)s”; its place is changed in the organisations "
-                "registry, not here."
-            ) % {"place": organisation.region.display_path}
-        if errors:
-            raise ValidationError(errors)
-
-    def _check_scope(self, instance) -> None:
-        try:
-            super()._check_scope(instance)
-        except ValidationError as error:
-            # A record is where its organisation is: show the refusal on the place.
-            raise ValidationError({"place": error.messages}) from None
-
-    def organisation_errors(self, error: ValidationError) -> ValidationError:
-        """``error`` with the organisation's field names replaced by their columns."""
-        return ValidationError({
-            self.ORGANISATION_COLUMNS.get(field, field): messages for field, messages in error.message_dict.items()
-        })
-
-
-class EnterpriseResource(OrganisationColumnsMixin, RelationColumnsMixin, Resource):
+class EnterpriseResource(OrganisationResource):
     """One row per poverty-alleviation enterprise, identified by its credit code or, when
-    the row has none, its name. Models are written ``电商+贫困户、电商+基地+贫困户``."""
+    the row has none, its name (see ``OrganisationResource``). Models are written
+    ``电商+贫困户、电商+基地+贫困户``."""
 
-    organisation = Column(attribute="organisation__name", column_name=field_label(Enterprise, "organisation"),
-                          widget=TextWidget(), readonly=True)
-    uscc = Column(attribute="organisation__uscc", column_name=field_label(Organisation, "uscc"),
-                  widget=TextWidget(), readonly=True)
-    place = Column(attribute="organisation__region", column_name=_("place"), widget=RegionWidget(), readonly=True)
-    place_code = region_code_column("organisation__region")
     alleviation_models = Column(attribute="alleviation_models",
                                 column_name=field_label(Enterprise, "alleviation_models"),
                                 widget=RelatedListWidget(AlleviationModel, field="name"))
@@ -310,10 +213,6 @@ class EnterpriseResource(OrganisationColumnsMixin, RelationColumnsMixin, Resourc
         model = Enterprise
         fields = ("organisation", "uscc", "place", "place_code", "alleviation_models", "products", "recognised_on",
                   "note")
-        import_id_fields = ("organisation",)
-        # An enterprise is not valid before its organisation exists; ``check_instance``
-        # (``services.enterprise_check``) validates both instead.
-        clean_model_instances = False
         name = Enterprise._meta.verbose_name_plural
 
     def get_queryset(self):

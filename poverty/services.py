@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
-from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from . import selectors
@@ -72,23 +72,14 @@ def enterprise_build(*, name: str, region: Region | None, uscc: str | None = Non
 def enterprise_check(*, user, enterprise: Enterprise) -> None:
     """Raise ValidationError unless ``user`` may keep ``enterprise`` (see ``enterprise_build``).
 
-    Errors about the organisation are keyed by its fields (``name``, ``uscc``, ``region``),
-    the others by the enterprise's. The poverty-alleviation models are many-to-many, so
-    the caller checks them.
+    Besides refusing an organisation already registered as an enterprise, it is
+    ``common.services.organisation_record_check``: errors about the organisation are keyed
+    by its fields (``name``, ``uscc``, ``region``), the others by the enterprise's. The
+    poverty-alleviation models are many-to-many, so the caller checks them.
     """
-    organisation = enterprise.organisation
     if enterprise.pk is None:
-        _check_not_yet_an_enterprise(organisation, "uscc")
-    try:
-        check_in_scope(user=user, instance=enterprise)
-    except ValidationError as error:
-        # An enterprise is where its organisation is.
-        raise ValidationError({"region": error.messages}) from None
-    if organisation.pk is None:
-        organisation.full_clean()
-        enterprise.full_clean(exclude=["organisation"])
-    else:
-        enterprise.full_clean()
+        _check_not_yet_an_enterprise(enterprise.organisation, "uscc")
+    organisation_record_check(user=user, record=enterprise)
 
 
 @transaction.atomic

@@ -23,16 +23,9 @@ from livestream.models import (
     SessionKind,
     Training,
 )
-from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region
-from xuchang_ecom.accounts.validators import uscc_check_character
+from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region, uscc
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def uscc(number: int) -> str:
-    """A valid unified social credit code (check character included), one per ``number``."""
-    first17 = f"91411082MA{number:07d}"
-    return first17 + uscc_check_character(first17)
 
 
 def in_county(county: str):

@@ -18,11 +18,14 @@ from livestream.tests.factories import (
     PlatformFactory,
     SessionFactory,
     TrainingFactory,
-    uscc,
 )
-from xuchang_ecom.accounts.tests.factories import region
+from tests.helpers import AdminPages
+from xuchang_ecom.accounts.tests.factories import region, uscc
 
 pytestmark = pytest.mark.django_db
+
+ADMIN = AdminPages("livestream")
+url, listed = ADMIN.url, ADMIN.listed
 
 FACTORIES = {
     "cluster": ClusterFactory,
@@ -41,16 +44,6 @@ def make(model_name: str, county: str):
     if model_name == "agency":
         return AgencyFactory(organisation__region=region(county))
     return FACTORIES[model_name](region=region(county))
-
-
-def url(model_name: str, view: str, *args) -> str:
-    return reverse(f"admin:livestream_{model_name}_{view}", args=args)
-
-
-def listed(client, model_name: str, **params) -> list:
-    response = client.get(url(model_name, "changelist"), params)
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
 
 
 @pytest.mark.parametrize("model_name", RECORD_TYPES)

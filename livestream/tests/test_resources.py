@@ -1,13 +1,9 @@
 """Importing and exporting the livestream registry through the admin and its resources."""
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
 from livestream.models import Agency, Anchor, Base, Cluster, Session
@@ -30,77 +26,21 @@ from livestream.tests.factories import (
     PlatformFactory,
     SessionFactory,
     TrainingFactory,
-    uscc,
 )
+from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, run
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.accounts.tests.factories import region, uscc
 from xuchang_ecom.common.importexport import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
 
-XLSX_FORMAT, CSV_FORMAT = "0", "1"
+ADMIN = AdminPages("livestream")
+export, preview, import_file = ADMIN.export, ADMIN.preview, ADMIN.import_file
 
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(admin_uploads_in_tmp):
     pass
-
-
-def column(resource, name: str) -> str:
-    """The header of a resource field as the admin (in the default language) writes it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return resource().fields[name].column_name
-
-
-def csv_file(resource, rows: list[dict]) -> bytes:
-    """A CSV with the resource's headers; ``rows`` are keyed by resource field name."""
-    with translation.override(settings.LANGUAGE_CODE):
-        names = list(resource().get_export_order())
-        headers = list(resource().get_export_headers())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in names])
-    return out.getvalue().encode("utf-8")
-
-
-def export(client, model_name: str, file_format=XLSX_FORMAT) -> bytes:
-    url = reverse(f"admin:livestream_{model_name}_export")
-    form = client.get(url).context["form"]
-    data = {"format": file_format, "resource": "0"}
-    data.update({name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)})
-    response = client.post(url, data)
-    assert response.status_code == 200
-    return response.content
-
-
-def exported_rows(content: bytes) -> list[dict]:
-    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-
-
-def preview(client, model_name: str, content: bytes, name="import.csv"):
-    upload = io.BytesIO(content)
-    upload.name = name
-    file_format = XLSX_FORMAT if name.endswith(".xlsx") else CSV_FORMAT
-    return client.post(reverse(f"admin:livestream_{model_name}_import"),
-                       {"format": file_format, "resource": "0", "import_file": upload})
-
-
-def import_file(client, model_name: str, content: bytes, name="import.csv"):
-    """Preview then confirm; returns the preview's result."""
-    response = preview(client, model_name, content, name)
-    result = response.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
-    confirm = client.post(reverse(f"admin:livestream_{model_name}_process_import"),
-                          response.context["confirm_form"].initial)
-    assert confirm.status_code == 302
-    return result
-
-
-def run(resource, user, rows: list[dict], dry_run=False):
-    return resource(user=user).import_data(CSV().create_dataset(csv_file(resource, rows)), dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ def yuzhou_village():
     return village("禹州市", "示例镇", "示例村")
 
 
+def number_ending_in_x() -> str:
+    """A valid resident ID number whose check character is X."""
+    return next(number for number in map(demo_resident_id, range(1, 1000)) if number.endswith("X"))
+
+
 def household(user, serial: int = 1, village=None, **overrides) -> Household:
     data = {"head_name": f"示例户主{serial:03d}", "resident_id": demo_resident_id(serial),
             "village": village or region(GANGLI), "size": 3, **overrides}

@@ -5,40 +5,28 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from livestream.tests.factories import uscc
 from poverty import services
 from poverty.demo import demo_resident_id
 from poverty.models import AlleviationModel, Employment, Enterprise, Household, RevealLog
-from poverty.tests.factories import GANGLI, base, enterprise, household, yuzhou_village
+from poverty.tests.factories import GANGLI, base, enterprise, household, number_ending_in_x, yuzhou_village
+from tests.helpers import AdminPages
 from xuchang_ecom.accounts.models import User
-from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.accounts.tests.factories import region, uscc
 from xuchang_ecom.accounts.validators import mask_resident_id
 
 pytestmark = pytest.mark.django_db
+
+ADMIN = AdminPages("poverty")
+url, listed = ADMIN.url, ADMIN.listed
 
 MODEL_NAMES = ["alleviationmodel", "enterprise", "base", "household", "employment", "landlease", "dividend",
                "takehomework", "reveallog"]
 
 
-def url(model_name: str, view: str, *args) -> str:
-    return reverse(f"admin:poverty_{model_name}_{view}", args=args)
-
-
-def listed(client, model_name: str, **params) -> list:
-    response = client.get(url(model_name, "changelist"), params)
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
-
-
 def with_reveal_permission(user) -> User:
     user.user_permissions.add(Permission.objects.get(codename="reveal_resident_id"))
     return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance
-
-
-def number_ending_in_x() -> str:
-    return next(number for number in map(demo_resident_id, range(1, 1000)) if number.endswith("X"))
 
 
 @pytest.fixture

@@ -6,15 +6,11 @@ from django.db import connection
 from poverty import selectors, services
 from poverty.demo import demo_resident_id
 from poverty.models import Household
-from poverty.tests.factories import household, yuzhou_village
+from poverty.tests.factories import household, number_ending_in_x, yuzhou_village
 from xuchang_ecom.accounts.tests.factories import region
 from xuchang_ecom.accounts.validators import mask_resident_id
 
 pytestmark = pytest.mark.django_db
-
-
-def _number_ending_in_x() -> str:
-    return next(number for number in map(demo_resident_id, range(1, 1000)) if number.endswith("X"))
 
 
 def test_a_wrong_check_character_is_rejected_with_the_number_masked(city_user):
@@ -29,7 +25,7 @@ def test_a_wrong_check_character_is_rejected_with_the_number_masked(city_user):
 
 
 def test_the_same_number_with_a_lower_case_x_or_spaces_is_a_duplicate(city_user):
-    number = _number_ending_in_x()
+    number = number_ending_in_x()
     household(city_user, serial=1, resident_id=number)
     for typed in [number[:-1] + "x", f"{number[:6]} {number[6:14]} {number[14:]}"]:
         with pytest.raises(ValidationError) as error:
@@ -41,7 +37,7 @@ def test_the_same_number_with_a_lower_case_x_or_spaces_is_a_duplicate(city_user)
 
 
 def test_a_number_is_stored_normalised(city_user):
-    number = _number_ending_in_x()
+    number = number_ending_in_x()
     created = household(city_user, resident_id=f" {number[:-1]}x ")
     assert Household.objects.get(pk=created.pk).resident_id == number
 
@@ -73,7 +69,7 @@ def test_changing_the_number_keeps_it_unique(city_user):
 
 
 def test_a_household_is_found_by_its_number_however_it_is_typed(city_user):
-    number = _number_ending_in_x()
+    number = number_ending_in_x()
     created = household(city_user, resident_id=number)
     typed = f"{number[:6]} {number[6:-1]}x"
     assert selectors.household_find_by_id_number(user=city_user, number=typed) == created

@@ -11,11 +11,10 @@ from poverty.models import AlleviationModel, Enterprise
 from poverty.tests.factories import base, enterprise, household
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_get_or_create
-from xuchang_ecom.accounts.tests.factories import region
-from xuchang_ecom.accounts.validators import uscc_check_character
+from xuchang_ecom.accounts.tests.factories import region, uscc
 
 pytestmark = pytest.mark.django_db
-USCC = "91411082MA0000001" + uscc_check_character("91411082MA0000001")
+USCC = uscc(1)
 
 
 def test_the_four_models_the_report_names_are_there():

@@ -4,6 +4,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.common.masking import MASK_CHARACTER
+
 # GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V); the last is a
 # check character computed modulo 31 with these weights.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -62,8 +64,8 @@ def mask_resident_id(value: str) -> str:
     """``410182********123X``: the first 6 and last 4 characters, the rest starred."""
     value = normalise_resident_id(value)
     if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+        return MASK_CHARACTER * len(value)
+    return value[:6] + MASK_CHARACTER * (len(value) - 10) + value[-4:]
 
 
 def resident_id_check_character(first17: str) -> str:

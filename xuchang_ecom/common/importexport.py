@@ -51,6 +51,9 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.results import Result, RowResult
 
+from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.accounts.validators import normalise_uscc
+from xuchang_ecom.common.models import field_label
 from xuchang_ecom.common.services import check_in_scope
 from xuchang_ecom.regions.models import Region
 from xuchang_ecom.regions.selectors import region_find
@@ -729,6 +732,21 @@ class Resource(resources.ModelResource):
         """``{name: value}`` of ``instance`` for a service's keyword arguments."""
         return {name: getattr(instance, name) for name in field_names}
 
+    def clean_columns(self, names, row, errors: dict) -> dict[str, Any]:
+        """``{name: cleaned value}`` of the columns ``names`` that ``row`` has, for columns
+        read apart from the model's fields. A cell that cannot be read is put in ``errors``
+        as an error on its column instead."""
+        values = {}
+        for name in names:
+            field = self.fields[name]
+            if field.column_name not in row:
+                continue
+            try:
+                values[name] = field.clean(row)
+            except ValueError as error:
+                errors[name] = ValidationError(str(error), code="invalid")
+        return values
+
     # -- the import workflow -------------------------------------------------------------
 
     @classmethod
@@ -829,6 +847,158 @@ class Resource(resources.ModelResource):
             return str(self._meta.model._meta.get_field(name).verbose_name)
         except FieldDoesNotExist:
             return name
+
+
+# ---------------------------------------------------------------------------------------
+# Relations set by the services, and records that are organisations
+# ---------------------------------------------------------------------------------------
+
+
+class RelationColumnsMixin:
+    """Columns for relations the services set together with the record (a livestream
+    base's platforms, an anchor's accounts, an enterprise's poverty-alleviation models).
+
+    Each is read with the rest of the row, so a bad cell is an error on its column, and
+    handed to ``create``/``update`` (see ``relations``) instead of being written behind
+    the services' back. A column missing from the file leaves the relation as it is.
+    Subclasses list the columns' field names in ``relation_fields``.
+    """
+
+    relation_fields: tuple[str, ...] = ()
+    _RELATIONS = "_imported_relations"
+
+    def relations(self, instance) -> dict[str, Any]:
+        """``{field name: cleaned value}`` of the relation columns the row had."""
+        return getattr(instance, self._RELATIONS, {})
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field not in self._relation_columns():
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        setattr(instance, self._RELATIONS, self.clean_columns(self.relation_fields, row, errors))
+        if errors:
+            raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Nothing to do: ``create`` and ``update`` gave the relations to the services."""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        return all(
+            self.fields[name].widget.render(value) == self.fields[name].export(original)
+            for name, value in self.relations(instance).items()
+        )
+
+    def _relation_columns(self) -> list:
+        return [self.fields[name] for name in self.relation_fields]
+
+
+class OrganisationResource(RelationColumnsMixin, Resource):
+    """Base of the resources of registries whose records are organisations (a livestream
+    agency, a poverty-alleviation enterprise): the record's ``organisation`` is a one-to-one
+    link to ``accounts.Organisation``, which keeps the name, credit code and place.
+
+    Columns ``organisation`` (the name), ``uscc``, ``place`` and ``place_code`` are
+    declared here; a subclass lists them in its ``Meta.fields`` with the record's own.
+    Rows are identified by the credit code or, without one, by the name. A new record gets
+    its organisation from ``build_record`` (found by code or new); a row contradicting a
+    registered organisation's name or place is an error rather than a silent change (those
+    are kept in the organisations registry). Relation columns (``relation_fields``) work
+    as in ``RelationColumnsMixin``.
+
+    Subclasses implement ``build_record`` with the app's ``*_build`` service and
+    ``check_instance`` with its ``*_check``, passing the latter's errors through
+    ``organisation_errors``.
+    """
+
+    # Headed like the records' own ``organisation`` field.
+    organisation = Column(attribute="organisation__name", column_name=Organisation._meta.verbose_name,
+                          widget=TextWidget(), readonly=True)
+    uscc = Column(attribute="organisation__uscc", column_name=field_label(Organisation, "uscc"),
+                  widget=TextWidget(), readonly=True)
+    place = Column(attribute="organisation__region", column_name=_("place"), widget=RegionWidget(), readonly=True)
+    place_code = region_code_column("organisation__region")
+
+    # The columns that show errors about the organisation's fields.
+    ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
+
+    class Meta:
+        import_id_fields = ("organisation",)
+        # A record is not valid before its organisation exists; ``check_instance`` (the
+        # app's ``*_check``) validates both instead.
+        clean_model_instances = False
+
+    def build_record(self, *, name: str, region, uscc: str):
+        """An unsaved record with its organisation found or built (the app's ``*_build``)."""
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        code = normalise_uscc(cell_text(row.get(self.fields["uscc"].column_name)))
+        name = cell_text(row.get(self.fields["organisation"].column_name))
+        records = self.get_queryset()
+        if code:
+            return records.filter(organisation__uscc=code).first()
+        if name:
+            return records.filter(organisation__name=name).first()
+        return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        cells = self.clean_columns(self.ORGANISATION_COLUMNS.values(), row, errors)
+        if "place" not in errors:
+            try:
+                self._attach_organisation(instance, name=cells.get("organisation") or "",
+                                          code=normalise_uscc(cells.get("uscc") or ""), region=cells.get("place"))
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _attach_organisation(self, record, *, name: str, code: str, region) -> None:
+        """Give a new ``record`` its organisation (see ``build_record``). Raises
+        ValidationError if the row contradicts an organisation already registered."""
+        if record.pk is None:
+            record.organisation = self.build_record(name=name, region=region, uscc=code).organisation
+        organisation = record.organisation
+        if organisation.pk is None:
+            return
+        errors = {}
+        if name and name != organisation.name:
+            errors["organisation"] = gettext(
+                "The organisation is registered as “%(name)s”; its name is changed in the organisations "
+                "registry, not here."
+            ) % {"name": organisation.name}
+        if region is not None and region != organisation.region:
+            errors["place"] = gettext(
+                "The organisation is registered at “%(place)s”; its place is changed in the organisations "
+                "registry, not here."
+            ) % {"place": organisation.region.display_path}
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_scope(self, instance) -> None:
+        try:
+            super()._check_scope(instance)
+        except ValidationError as error:
+            # A record is where its organisation is: show the refusal on the place.
+            raise ValidationError({"place": error.messages}) from None
+
+    def organisation_errors(self, error: ValidationError) -> ValidationError:
+        """``error`` with the organisation's field names replaced by their columns."""
+        return ValidationError({
+            self.ORGANISATION_COLUMNS.get(field, field): messages for field, messages in error.message_dict.items()
+        })
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Masking of personal data for everyone without the permission to see it in full."""
 
+#: What the masks put in place of the hidden characters; a cell containing it is a masked
+#: value coming back, never a value to store.
+MASK_CHARACTER = "*"
+
 
 def mask_name(value: str) -> str:
     """``张三丰`` → ``张**``: the family name stays so staff can still tell people apart."""
     value = (value or "").strip()
     if not value:
         return ""
-    return value[0] + "*" * max(len(value) - 1, 1)
+    return value[0] + MASK_CHARACTER * max(len(value) - 1, 1)
 
 
 def mask_mobile(value: str) -> str:
@@ -15,5 +19,5 @@ def mask_mobile(value: str) -> str:
     if not value:
         return ""
     if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+        return MASK_CHARACTER * len(value)
+    return value[:3] + MASK_CHARACTER * (len(value) - 7) + value[-4:]

@@ -1,4 +1,5 @@
-"""Model pieces the registries share: validity in time, and the constraints that go with it."""
+"""Model pieces the registries share: validity in time, the constraints that go with it,
+and fields' labels."""
 from datetime import date
 
 from django.db import models
@@ -20,3 +21,8 @@ def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("An end date cannot be earlier than its start date."),
     )
+
+
+def field_label(model, field_name: str):
+    """The verbose name of ``model``'s field ``field_name`` (lazy)."""
+    return model._meta.get_field(field_name).verbose_name

@@ -30,6 +30,30 @@ def check_in_scope(*, user, instance: models.Model) -> None:
         raise ValidationError({field: _("This place is outside the area you are responsible for.")})
 
 
+def organisation_record_check(*, user, record: models.Model) -> None:
+    """Raise ValidationError unless ``user`` may keep ``record``: a registry record whose
+    legal identity is its ``organisation`` (a livestream agency, a poverty-alleviation
+    enterprise). The organisation may be a new, unsaved one
+    (``accounts.services.organisation_find_or_build``); it is then validated too.
+
+    The record is where its organisation is, so a place outside the user's area is an
+    error on ``region``. Errors about the organisation are keyed by its fields (``name``,
+    ``uscc``, ``region``), the others by the record's. The apps' ``*_check`` services call
+    this once they have refused an organisation already registered as such a record.
+    """
+    try:
+        check_in_scope(user=user, instance=record)
+    except ValidationError as error:
+        # A record is where its organisation is.
+        raise ValidationError({"region": error.messages}) from None
+    organisation = record.organisation
+    if organisation.pk is None:
+        organisation.full_clean()
+        record.full_clean(exclude=["organisation"])
+    else:
+        record.full_clean()
+
+
 @transaction.atomic
 def scoped_save(*, user, instance: models.Model, m2m: dict | None = None) -> models.Model:
     """Validate and save ``instance`` as ``user``; returns it saved.
