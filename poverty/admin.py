@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import user_sees_everything
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
-from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, ScopedAdminMixin, county_filter
+from xuchang_ecom.common.admin import (
+    OrganisationRecordAdminMixin,
+    ReadOnlyAdminMixin,
+    RecordAdmin,
+    ScopedAdminMixin,
+    county_filter,
+)
 from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
@@ -436,7 +442,7 @@ class TakeHomeWorkAdmin(HouseholdLinkAdmin):
 
 
 @admin.register(RevealLog)
-class RevealLogAdmin(ResidentIdSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+class RevealLogAdmin(ReadOnlyAdminMixin, ResidentIdSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read only, for everyone: entries are written by ``services.household_reveal_id``
     alone and never changed or deleted, not even by a superuser. Searching by a full
     resident ID number lists who revealed that household's number."""
@@ -450,12 +456,3 @@ class RevealLogAdmin(ResidentIdSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def scoped_queryset(self, request):
         return selectors.reveal_log_list(user=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

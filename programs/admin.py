@@ -9,19 +9,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import CountyTarget, Program, Snapshot, Target, TargetChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Program)
@@ -129,14 +120,14 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetChange)
-class TargetChangeAdmin(ReadOnlyAdmin):
+class TargetChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "target", "field", "old_value", "new_value", "changed_by", "reason"]
     list_filter = ["target__program", "field"]
     list_select_related = ["target__program", "changed_by"]
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdmin):
+class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["as_of", "target", "region", "value", "computed_at"]
     list_filter = ["target__program", "target", "as_of"]
     list_select_related = ["target__program", "region"]

@@ -85,6 +85,20 @@ class ScopedAdminMixin:
         return super().history_view(request, object_id, extra_context)
 
 
+class ReadOnlyAdminMixin:
+    """For records that only code writes (logs, snapshots, reminders): listed and opened,
+    never added, changed or deleted in the admin, not even by a superuser."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RecordAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Base of the registries' admins: scoped, imported and exported, written by services.
 

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
 from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin
 
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The tree is loaded by migrations; changes go through regions.services."""
+
     list_display = ["display_path", "level", "code", "is_functional_area"]
     list_filter = ["level", "is_functional_area"]
     search_fields = ["name", "path", "code"]
@@ -14,13 +17,3 @@ class RegionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return regions_in_scope(user=request.user)
-
-    def has_add_permission(self, request):
-        # The tree is loaded by migrations; changes go through regions.services.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

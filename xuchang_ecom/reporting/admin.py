@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import scope_queryset
-from xuchang_ecom.common.admin import county_filter
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin, county_filter
 
 from . import selectors, services
 from .models import Period, Reminder, Report
@@ -45,7 +45,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A scoped list of the reports; each opens on its review page."""
 
     list_display = ["organisation", "period", "status", "submitted_at", "approved_at", "review_link"]
@@ -56,22 +56,13 @@ class ReportAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.report_list(user=request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("review"))
     def review_link(self, obj: Report) -> str:
         return format_html('<a href="{}">{}</a>', reverse("reporting:review", args=[obj.pk]), _("Open"))
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What was e-mailed, to whom and when (written by the reminder task only)."""
 
     list_display = ["sent_at", "organisation", "period", "stage", "recipients"]
@@ -81,12 +72,3 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), user=request.user, region_field="organisation__region")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
