@@ -88,3 +88,13 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after: public pages and throttles start from nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()

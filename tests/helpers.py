@@ -89,3 +89,32 @@ def exported_rows(content: bytes) -> list[dict]:
 def run(resource, user, rows: list[dict], dry_run=False):
     """Import ``rows`` (see ``csv_file``) through ``resource`` as ``user``; returns the result."""
     return resource(user=user).import_data(CSV().create_dataset(csv_file(resource, rows)), dry_run=dry_run)
+
+
+def run_at_once(action, times: int = 2) -> list:
+    """Run ``action()`` in ``times`` threads released together (two workers, two browser
+    tabs); returns what each returned. Raises the first error any of them raised. Each
+    thread closes its database connections, so the test database can be dropped."""
+    import threading
+
+    from django.db import connections
+
+    results, errors, barrier = [], [], threading.Barrier(times)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # re-raised below, in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

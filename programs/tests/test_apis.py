@@ -4,7 +4,6 @@ import io
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from livestream import services as livestream
@@ -13,15 +12,8 @@ from xuchang_ecom.accounts.tests.factories import region
 
 from .factories import plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 URL = "/api/v1/progress/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
 from livestream import services as livestream
@@ -14,18 +13,11 @@ from xuchang_ecom.accounts.tests.factories import region
 
 from .factories import plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 PERSONAL_FIELDS = {"real_name", "mobile", "resident_id", "head_name", "member_name", "resident_id_hash"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

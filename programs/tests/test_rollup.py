@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from livestream import services as livestream
 from programs import rollup, services
 from programs.models import Snapshot
+from tests.helpers import run_at_once
 from xuchang_ecom.accounts.tests.factories import region
 from xuchang_ecom.common.metrics import get_metric
 
@@ -123,29 +124,8 @@ def test_a_target_whose_metric_is_gone_is_skipped_not_fatal(brands):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_rolling_up_the_same_date_at_once_leave_one_row_per_key(require_postgres, city_user):
     """Concurrent upserts on PostgreSQL: no unique violation, no duplicate, the same values."""
-    import threading
-
-    from django.db import connections
-
     livestream.brand_create(user=city_user, name="示例品牌", region=region("长葛市"), incubated_on=date(2021, 3, 1))
     program = plan()
-    errors, barrier = [], threading.Barrier(2)
-
-    def worker():
-        try:
-            barrier.wait()
-            for _ in range(5):
-                services.rollup_run(as_of=date(2021, 12, 31))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(lambda: [services.rollup_run(as_of=date(2021, 12, 31)) for _ in range(5)])
     assert Snapshot.objects.filter(as_of=date(2021, 12, 31)).count() == 4 * 8
     assert city_value(program, "livestream.brands_incubated", date(2021, 12, 31)) == 1

@@ -7,20 +7,10 @@ from django.urls import reverse
 from xuchang_ecom.reporting import services
 from xuchang_ecom.reporting.models import Report, ReportStatus
 
-from .factories import POVERTY_FIGURES, enterprise_reporter, period
+from .factories import POVERTY_FIGURES, period
 
 pytestmark = pytest.mark.django_db
 MAY = date(2021, 5, 1)
-
-
-@pytest.fixture
-def reporter_a(city_user):
-    return enterprise_reporter(city_user, "reporter_changge")
-
-
-@pytest.fixture
-def reporter_b(city_user):
-    return enterprise_reporter(city_user, "reporter_yuzhou", county="禹州市")
 
 
 @pytest.fixture

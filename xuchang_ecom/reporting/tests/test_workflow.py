@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tests.helpers import run_at_once
 from xuchang_ecom.reporting import services
 from xuchang_ecom.reporting.models import Report, ReportEvent, ReportStatus
 
@@ -15,16 +16,6 @@ from .factories import POVERTY_FIGURES, enterprise_reporter, period
 
 pytestmark = pytest.mark.django_db
 MAY = date(2021, 5, 1)
-
-
-@pytest.fixture
-def reporter_a(city_user):
-    return enterprise_reporter(city_user, "reporter_changge")
-
-
-@pytest.fixture
-def reporter_b(city_user):
-    return enterprise_reporter(city_user, "reporter_yuzhou", county="禹州市")
 
 
 @pytest.fixture
@@ -229,27 +220,7 @@ def test_a_draft_in_a_period_closed_meanwhile_is_refused_with_a_message(reporter
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_tabs_starting_the_report_at_the_same_moment_get_one_report(require_postgres, city_user):
-    import threading
-
-    from django.db import connections
-
     reporter = enterprise_reporter(city_user, "reporter_race")
     may = period(MAY)
-    reports, errors, barrier = [], [], threading.Barrier(2)
-
-    def tab():
-        try:
-            barrier.wait()
-            reports.append(services.report_start(user=reporter, period=may).pk)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tab) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    reports = run_at_once(lambda: services.report_start(user=reporter, period=may).pk)
     assert len(set(reports)) == 1 and Report.objects.count() == 1
