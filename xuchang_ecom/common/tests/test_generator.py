@@ -1,7 +1,7 @@
 """The benchmark data generator, at its tiny scale: valid, placeholder, deterministic."""
 import pytest
-from django.db import transaction
 from django.core.management import call_command
+from django.db import transaction
 
 from livestream.models import Anchor, Session
 from poverty.models import Household
