@@ -42,6 +42,7 @@ from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.common.bulk import copy_rows, reserve_ids, supports_copy
 from xuchang_ecom.common.importexport import (
     CSV,
     REGION_CODE_COLUMN,
@@ -656,6 +657,29 @@ class _BatchWriter:
     def flush(self) -> None:
         if not self.sessions:
             return
+        if supports_copy():
+            self._copy()
+        else:
+            self._bulk_create()
+        self.created += len(self.sessions)
+        self.sessions, self.anchors = [], []
+
+    def _copy(self) -> None:
+        """PostgreSQL: COPY the sessions with primary keys reserved ahead, then their links
+        (about three times as fast as bulk_create; the rows were validated on reading)."""
+        fields = Session._meta.concrete_fields
+        ids = reserve_ids(Session, len(self.sessions))
+        for session, pk in zip(self.sessions, ids, strict=True):
+            session.pk = pk
+        copy_rows(Session, [field.column for field in fields],
+                  ([getattr(session, field.attname) for field in fields] for session in self.sessions))
+        links = [(session.pk, anchor) for session, anchors in zip(self.sessions, self.anchors, strict=True)
+                 for anchor in anchors]
+        if links:
+            field = Session.anchors.field
+            copy_rows(self.link, [field.m2m_column_name(), field.m2m_reverse_name()], links)
+
+    def _bulk_create(self) -> None:
         # bulk_create sets the new primary keys (RETURNING on PostgreSQL and SQLite).
         Session.objects.bulk_create(self.sessions)
         links = []
@@ -667,8 +691,6 @@ class _BatchWriter:
                 links.append(self.link(*values))
         if links:
             self.link.objects.bulk_create(links, batch_size=self.batch_size)
-        self.created += len(self.sessions)
-        self.sessions, self.anchors = [], []
 
 
 def _is_blank(row: Sequence[Any]) -> bool:

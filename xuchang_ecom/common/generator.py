@@ -7,20 +7,19 @@ batches (``bulk_create``; on PostgreSQL the livestream sessions go through ``COP
 services' per-record checks would take hours at province scale, and the data is valid by
 construction.
 """
-import csv
-import io
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.validators import resident_id_check_character, uscc_check_character
+from xuchang_ecom.common.bulk import batched, copy_rows, supports_copy
 from xuchang_ecom.common.crypto import keyed_hash
 from xuchang_ecom.regions.models import Level, Region
 
@@ -58,20 +57,9 @@ def _day(rng: random.Random, start: date = START, end: date = END) -> date:
     return start + timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def _batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _bulk(model: type[models.Model], rows: Iterable[models.Model]) -> list[models.Model]:
     created = []
-    for batch in _batched(rows):
+    for batch in batched(rows, BATCH):
         created += model.objects.bulk_create(batch)
     return created
 
@@ -86,24 +74,6 @@ def fake_resident_id(serial: int) -> str:
 def fake_uscc(serial: int) -> str:
     first17 = f"91411000MA{serial:07d}"
     return first17 + uscc_check_character(first17)
-
-
-def copy_rows(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) -> int:
-    """Write ``rows`` (values in ``columns`` order) with PostgreSQL's COPY; returns how many."""
-    table = model._meta.db_table
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _batched(rows, 50_000):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for row in batch:
-                writer.writerow(["\\N" if value is None else value for value in row])
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-            )
-            count += len(batch)
-    return count
 
 
 class Generator:
@@ -228,7 +198,7 @@ class Generator:
 
         columns = ["started_at", "platform_id", "region_id", "base_id", "agency_id", "kind", "title",
                    "product_category", "orders", "sales", "quantity", "quantity_unit"]
-        if connection.vendor == "postgresql":
+        if supports_copy():
             count = copy_rows(Session, columns, rows())
         else:
             count = len(_bulk(Session, (Session(**dict(zip(columns, row, strict=True))) for row in rows())))
