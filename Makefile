@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PORT ?= 8000
 
-.PHONY: run test install lint migrations-check deploy-check messages clean
+.PHONY: run test install lint migrations-check deploy-check messages clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ deploy-check: install
 	PERSONAL_DATA_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	PERSONAL_DATA_HASH_KEY=$$(openssl rand -hex 32) \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+## The speed goals on generated data (PostgreSQL and Redis; province scale takes about
+## 15 minutes the first time, most of it generating the data). SCALE=tiny|city|province.
+SCALE ?= province
+BENCH_DATABASE ?= xuchang_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -q wrk
+	psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 \
+		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DATABASE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench --scale $(SCALE) \
+		$(if $(filter province,$(SCALE)),,--output -)
 
 ## Re-extract and compile the translation catalogues (needs GNU gettext; the compiled
 ## .mo files are committed so `make run` works without it).

@@ -1,4 +1,5 @@
 """The open-data API of the plan's progress: anonymous, read-only, throttled, aggregates only."""
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 from livestream.models import Agency, Brand, Cluster
 from livestream.models import Base as LivestreamBase
 from villages.models import Designation
-from xuchang_ecom.common.apis import CSVRenderer, PublicAnonThrottle, PublicUserThrottle
+from xuchang_ecom.common.apis import CSVRenderer, PublicAnonThrottle
 from xuchang_ecom.common.pagination import StandardPagination
 from xuchang_ecom.regions.models import Level, Region
 
@@ -20,9 +21,10 @@ from .public import public_dashboard, public_progress
 class PublicApi(APIView):
     """Base of the open-data endpoints: anyone may read, each client is rate-limited."""
 
+    # No authentication: every caller is anonymous, limited per client address.
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicAnonThrottle, PublicUserThrottle]
+    throttle_classes = [PublicAnonThrottle]
     renderer_classes = [JSONRenderer, CSVRenderer]
 
 
@@ -49,7 +51,7 @@ def _county(value: str | None) -> Region | None:
     counties = Region.objects.filter(level=Level.COUNTY)
     county = counties.filter(code=value).first() or counties.filter(name=value).first()
     if county is None:
-        raise NotFound(f"No county-level division {value!r}.")
+        raise NotFound(gettext("There is no county-level division “%(value)s”.") % {"value": value})
     return county
 
 
@@ -244,5 +246,6 @@ class DashboardTableApi(PublicApi):
     def get(self, request, name: str):
         table = DASHBOARD_TABLES.get(name)
         if table is None:
-            raise NotFound(f"No table {name!r}; the tables are: {', '.join(DASHBOARD_TABLES)}.")
+            raise NotFound(gettext("There is no table “%(name)s”; the tables are: %(tables)s.")
+                           % {"name": name, "tables": ", ".join(DASHBOARD_TABLES)})
         return Response(table(public_dashboard()))

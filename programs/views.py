@@ -1,4 +1,5 @@
-"""Staff pages of the programs: progress per program, and the records behind each number."""
+"""The plan's pages: the public dashboard; for staff, progress per program, the records
+behind each number, and the monthly briefing."""
 import calendar
 import json
 from collections import Counter

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.renderers import BaseRenderer
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 
 from xuchang_ecom.common.importexport import escape_formula
 from xuchang_ecom.regions.models import Level, Region
@@ -97,8 +97,4 @@ class _CacheSafeThrottle:
 
 
 class PublicAnonThrottle(_CacheSafeThrottle, AnonRateThrottle):
-    pass
-
-
-class PublicUserThrottle(_CacheSafeThrottle, UserRateThrottle):
-    pass
+    """The open data's limit per client address (``OPEN_DATA_RATE``)."""

@@ -51,78 +51,89 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, rows: int, file_format: str, batch_size: int, defer_fk_checks: bool, **options):
-        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            if connection.vendor == "postgresql" and not defer_fk_checks:
-                # Foreign keys are checked at commit, which never comes here: check them as
-                # rows go in, so the times include what a real import's commit costs.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            user, world = self._world()
-            typed = _typed_rows(rows, world)
-            data = _csv_file(typed) if file_format == "csv" else _xlsx_file(typed)
-            self.stdout.write(
-                f"{rows:,} rows, {file_format}, {len(data) / 2**20:.1f} MB, batches of {batch_size:,}, "
-                f"{connection.vendor}, foreign keys checked {'at commit (skipped)' if defer_fk_checks else 'per row'}"
+        figures = measure_session_import(rows=rows, file_format=file_format, batch_size=batch_size,
+                                         defer_fk_checks=defer_fk_checks)
+        self.stdout.write(
+            f"{rows:,} rows, {file_format}, {figures['file_mb']:.1f} MB, batches of {batch_size:,}, "
+            f"{connection.vendor}, foreign keys checked {'at commit (skipped)' if defer_fk_checks else 'per row'}"
+        )
+        self._report("import", figures["import_s"], figures["import_rows_s"],
+                     f"max RSS +{figures['rss_mb']:.0f} MB")
+        self._report("validation only (dry run)", figures["dry_run_s"], figures["dry_run_rows_s"])
+        self.stdout.write(f"  peak Python allocations during the import (tracemalloc): {figures['traced_mb']:.0f} MB"
+                          f" (the {figures['file_mb']:.1f} MB file was allocated before)")
+        self._report("bare bulk_create of the same rows (instances built + sessions + anchor links)",
+                     figures["bare_s"], figures["bare_rows_s"])
+
+    def _report(self, what: str, seconds: float, rate: float, extra: str = "") -> None:
+        self.stdout.write(f"  {what}: {seconds:.2f} s, {rate:,.0f} rows/s" + (f", {extra}" if extra else ""))
+
+
+def measure_session_import(*, rows: int, file_format: str = "csv", batch_size: int = DEFAULT_BATCH_SIZE,
+                           defer_fk_checks: bool = False) -> dict[str, float]:
+    """Import a generated file of ``rows`` sessions and a bare bulk_create of the same rows,
+    all rolled back; returns the timings, rates and memory (see the module)."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        if connection.vendor == "postgresql" and not defer_fk_checks:
+            # Foreign keys are checked at commit, which never comes here: check them as
+            # rows go in, so the times include what a real import's commit costs.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        user, world = _world()
+        typed = _typed_rows(rows, world)
+        data = _csv_file(typed) if file_format == "csv" else _xlsx_file(typed)
+
+        def run(dry_run: bool) -> Callable[[], Any]:
+            return lambda: session_bulk_import(
+                user=user, data=data, file_format=CSV() if file_format == "csv" else XLSX(), dry_run=dry_run,
+                batch_size=batch_size,
             )
 
-            def run(dry_run: bool) -> Callable[[], Any]:
-                return lambda: session_bulk_import(
-                    user=user, data=data, file_format=CSV() if file_format == "csv" else XLSX(), dry_run=dry_run,
-                    batch_size=batch_size,
-                )
+        result, import_s, rss = _measure(run(dry_run=False))
+        if not result.ok or result.created != rows:
+            raise CommandError("The generated file did not import: " + "; ".join(result.messages()[:5]))
+        _result, dry_run_s, _rss = _measure(run(dry_run=True))
+        tracemalloc.start()
+        try:
+            _measure(run(dry_run=False))
+            traced_peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        bare = _bare_rows(typed)
+        _none, bare_s, _rss = _measure(lambda: _bare_bulk_create(bare, batch_size))
+        transaction.set_rollback(True)
+    return {
+        "file_mb": len(data) / 2**20, "import_s": import_s, "import_rows_s": rows / import_s, "rss_mb": rss / 2**20,
+        "dry_run_s": dry_run_s, "dry_run_rows_s": rows / dry_run_s, "traced_mb": traced_peak / 2**20,
+        "bare_s": bare_s, "bare_rows_s": rows / bare_s, "ratio_to_bare": import_s / bare_s,
+    }
 
-            result, seconds, rss = _measure(run(dry_run=False))
-            if not result.ok or result.created != rows:
-                raise CommandError("The generated file did not import: " + "; ".join(result.messages()[:5]))
-            self._report("import", rows, seconds, f"max RSS +{rss / 2**20:.0f} MB")
 
-            result, seconds, _rss = _measure(run(dry_run=True))
-            self._report("validation only (dry run)", rows, seconds)
-
-            tracemalloc.start()
-            try:
-                _result, _seconds, _rss = _measure(run(dry_run=False))
-                traced_peak = tracemalloc.get_traced_memory()[1]
-            finally:
-                tracemalloc.stop()
-            self.stdout.write(f"  peak Python allocations during the import (tracemalloc): {traced_peak / 2**20:.0f} MB"
-                              f" (the {len(data) / 2**20:.1f} MB file was allocated before)")
-
-            bare = _bare_rows(typed)
-            _none, seconds, _rss = _measure(lambda: _bare_bulk_create(bare, batch_size))
-            self._report("bare bulk_create of the same rows (instances built + sessions + anchor links)",
-                         rows, seconds)
-            transaction.set_rollback(True)
-
-    def _report(self, what: str, rows: int, seconds: float, extra: str = "") -> None:
-        self.stdout.write(f"  {what}: {seconds:.2f} s, {rows / seconds:,.0f} rows/s" + (f", {extra}" if extra else ""))
-
-    @staticmethod
-    def _world() -> tuple[User, dict[str, list]]:
-        """A city-staff user and what the rows refer to, created where missing."""
-        user = user_create(username=f"bench-{secrets.token_hex(4)}", password=None, role=Role.CITY_STAFF)
-        places = list(Region.objects.filter(level__gt=Level.CITY))
-        county = places[0]
-        platforms = [
-            Platform.objects.filter(name=name).first() or services.platform_create(name=name) for name in PLATFORMS
-        ]
-        bases = [
-            Base.objects.filter(name=name).first()
-            or services.base_create(user=user, name=name, region=county, kind=BaseKind.COMPREHENSIVE)
-            for name in (f"示例直播基地{n:02d}" for n in range(1, BASES + 1))
-        ]
-        agencies = [
-            Agency.objects.filter(organisation__name=name).first()
-            or services.agency_create(user=user, name=name, region=county)
-            for name in (f"示例直播机构{n:02d}" for n in range(1, AGENCIES + 1))
-        ]
-        anchors = [
-            Anchor.objects.filter(display_name=name).first()
-            or services.anchor_create(user=user, display_name=name, region=county)
-            for name in (f"示例主播{n:03d}" for n in range(1, ANCHORS + 1))
-        ]
-        return user, {"places": places, "platforms": platforms, "bases": bases, "agencies": agencies,
-                      "anchors": anchors}
+def _world() -> tuple[User, dict[str, list]]:
+    """A city-staff user and what the rows refer to, created where missing."""
+    user = user_create(username=f"bench-{secrets.token_hex(4)}", password=None, role=Role.CITY_STAFF)
+    places = list(Region.objects.filter(level__gt=Level.CITY))
+    county = places[0]
+    platforms = [
+        Platform.objects.filter(name=name).first() or services.platform_create(name=name) for name in PLATFORMS
+    ]
+    bases = [
+        Base.objects.filter(name=name).first()
+        or services.base_create(user=user, name=name, region=county, kind=BaseKind.COMPREHENSIVE)
+        for name in (f"示例直播基地{n:02d}" for n in range(1, BASES + 1))
+    ]
+    agencies = [
+        Agency.objects.filter(organisation__name=name).first()
+        or services.agency_create(user=user, name=name, region=county)
+        for name in (f"示例直播机构{n:02d}" for n in range(1, AGENCIES + 1))
+    ]
+    anchors = [
+        Anchor.objects.filter(display_name=name).first()
+        or services.anchor_create(user=user, display_name=name, region=county)
+        for name in (f"示例主播{n:03d}" for n in range(1, ANCHORS + 1))
+    ]
+    return user, {"places": places, "platforms": platforms, "bases": bases, "agencies": agencies,
+                  "anchors": anchors}
 
 
 def _measure(run: Callable[[], Any]) -> tuple[Any, float, int]:
