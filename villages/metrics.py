@@ -6,7 +6,7 @@ report's publication date or, when that is not recorded, from the last day of it
 """
 from datetime import date
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.common.metrics import Metric, register
@@ -21,8 +21,9 @@ def _published_by(as_of: date) -> Q:
 
 def _on_latest_list(as_of: date, kind: str):
     """The designations of ``kind`` on the most recent list published by ``as_of``."""
+    # Not correlated with the outer row: PostgreSQL computes the latest year once.
     latest_year = (
-        Designation.objects.filter(_published_by(as_of), kind=OuterRef("kind"))
+        Designation.objects.filter(_published_by(as_of), kind=kind)
         .order_by()
         .values("kind")
         .annotate(latest=Max("year"))
