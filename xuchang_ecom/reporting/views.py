@@ -22,7 +22,7 @@ from . import selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
 from .forms import ReporterAccountForm, ReportForm, ReturnForm
 from .groups import expected_organisations, fields_for
-from .models import Period, Report, ReportStatus
+from .models import Period, Report, ReportEvent, ReportStatus
 
 
 def _reporter(request):
@@ -107,7 +107,9 @@ def report_edit_view(request, pk: int):
                 form.is_valid()
             else:
                 form.add_service_errors(error.message_dict)
-    returned = report.events.filter(action="returned").last() if report.status == ReportStatus.RETURNED else None
+    # Why it came back: the reviewer's return or the city's unlock, whichever was last.
+    returned = (report.events.filter(action__in=[ReportEvent.Action.RETURNED, ReportEvent.Action.UNLOCKED]).last()
+                if report.status == ReportStatus.RETURNED else None)
     return render(request, "reporting/edit.html", {
         "report": report, "form": form, "outliers": outliers, "returned": returned,
     }, status=200)

@@ -142,3 +142,11 @@ def test_city_staff_unlock_an_approved_report_with_a_reason(client, city_user, c
     client.post(reverse("reporting:decide", args=[report.pk]), {"action": "unlock", "reason": "企业申请更正"})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
+
+
+def test_an_unlocked_report_shows_the_reporter_why_it_came_back(client, city_user, changge_user, reporter_a, draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    report = services.report_approve(user=changge_user, report=report, version=report.version)
+    services.report_unlock(user=city_user, report=report, reason="企业申请更正销售额")
+    client.force_login(reporter_a)
+    assert "企业申请更正销售额" in client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
