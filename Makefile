@@ -40,7 +40,7 @@ deploy-check: install
 ## The speed goals on generated data (PostgreSQL and Redis; province scale takes about
 ## 15 minutes the first time, most of it generating the data). SCALE=tiny|city|province.
 SCALE ?= province
-BENCH_DATABASE ?= xuchang_bench
+BENCH_DATABASE ?= xuchang_bench_$(SCALE)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE)
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 bench: install
