@@ -5,6 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.common.pagination import LargeTablePagination
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
@@ -136,6 +137,8 @@ class SessionListCreateApi(generics.ListAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = SessionOutputSerializer
     filterset_class = SessionFilter
+    # A province holds millions of sessions: no page counts them all.
+    pagination_class = LargeTablePagination
 
     def get_queryset(self):
         return selectors.session_list(user=self.request.user)

@@ -95,9 +95,27 @@ def test_sessions_filter_by_county_kind_and_date(client, city_user):
         services.session_create(user=city_user, platform=platform, region=region(county), kind=kind,
                                 started_at=datetime(2021, 5, day, 20, tzinfo=SHANGHAI))
     client.force_login(city_user)
-    assert client.get(SESSIONS, {"county": region("长葛市").pk}).json()["count"] == 2
-    assert client.get(SESSIONS, {"kind": "public_welfare"}).json()["count"] == 1
-    assert client.get(SESSIONS, {"started_from": "2021-05-02"}).json()["count"] == 2
+
+    def listed(**params) -> list:
+        return client.get(SESSIONS, params).json()["results"]
+
+    assert len(listed(county=region("长葛市").pk)) == 2
+    assert len(listed(kind="public_welfare")) == 1
+    assert len(listed(started_from="2021-05-02")) == 2
+
+
+def test_sessions_come_newest_first_a_page_at_a_time_without_counting_them_all(client, city_user):
+    platform = services.platform_create(name="淘宝直播")
+    for day in range(1, 6):
+        services.session_create(user=city_user, platform=platform, region=region("长葛市"), kind="commercial",
+                                started_at=datetime(2021, 5, day, 20, tzinfo=SHANGHAI))
+    client.force_login(city_user)
+    first = client.get(SESSIONS, {"page_size": 3}).json()
+    assert "count" not in first
+    assert [row["started_at"][:10] for row in first["results"]] == ["2021-05-05", "2021-05-04", "2021-05-03"]
+    second = client.get(first["next"]).json()
+    assert [row["started_at"][:10] for row in second["results"]] == ["2021-05-02", "2021-05-01"]
+    assert second["next"] is None
 
 
 def _queries(client, url, page_size):
