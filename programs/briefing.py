@@ -16,7 +16,6 @@ from openpyxl.styles import Font
 from xuchang_ecom.regions.models import Level
 
 from .models import Program, Snapshot
-from .pace import pace
 
 
 def previous_month_end(month_end: date) -> date:
@@ -64,10 +63,10 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
         value = now.value if now else None
         change = value - before.value if now and before else None
         status = percent = forecast = None
-        if value is not None and target.value is not None:
-            result = pace(value=value, target=target.value, deadline=target.deadline,
-                          baseline_value=target.baseline_value, baseline_on=target.baseline_on, as_of=month_end,
-                          history=history.get(target.pk, [])[:-1])
+        goal, baseline = target.goal()
+        result = None if value is None else target.pace_at(value=value, as_of=month_end, goal=goal, baseline=baseline,
+                                                            history=history.get(target.pk, [])[:-1])
+        if result is not None:
             status, percent, forecast = str(result.status.label), result.percent, result.forecast
         sheet.append([target.label, target.unit, _number(target.value), target.deadline, _number(value),
                       _number(change), _number(percent), status, _number(forecast)])

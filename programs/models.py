@@ -16,6 +16,8 @@ from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.common.metrics import metric_choices
 from xuchang_ecom.regions.models import Level, Region
 
+from .pace import Pace, pace
+
 VALUE = {"max_digits": 16, "decimal_places": 2}
 
 
@@ -99,6 +101,21 @@ class Target(models.Model):
     @property
     def is_indicator(self) -> bool:
         return self.value is None
+
+    def goal(self, part: "CountyTarget | None" = None, *, county: bool = False) -> tuple:
+        """``(target value, baseline value)`` for the city, or for a county-level division
+        with its ``part`` of the target; ``(None, None)`` for a county without a part."""
+        if not county:
+            return self.value, self.baseline_value
+        return (part.value, part.baseline_value) if part is not None else (None, None)
+
+    def pace_at(self, *, value, as_of, history, goal, baseline) -> Pace | None:
+        """How ``value`` on ``as_of`` stands against ``goal`` (``programs.pace``), given the
+        earlier ``(date, value)`` snapshots; None for an indicator or a place without a goal."""
+        if goal is None or self.deadline is None:
+            return None
+        return pace(value=value, target=goal, deadline=self.deadline, baseline_value=baseline,
+                    baseline_on=self.baseline_on, as_of=as_of, history=history)
 
     @property
     def label(self) -> str:

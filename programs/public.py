@@ -8,7 +8,6 @@ from xuchang_ecom.common.publiccache import cached
 from xuchang_ecom.regions.models import Level, Region
 
 from .models import CountyTarget, Snapshot, Target
-from .pace import pace
 
 
 def _progress_rows(region_id: int | None) -> list[dict]:
@@ -35,15 +34,9 @@ def _progress_rows(region_id: int | None) -> list[dict]:
         if not points or points[-1]["as_of"] != latest:
             continue
         now = points[-1]
-        goal, baseline = target.value, target.baseline_value
-        if region_id:
-            part = parts.get(target.pk)
-            goal, baseline = (part.value, part.baseline_value) if part else (None, None)
-        result = None
-        if goal is not None and target.deadline is not None:
-            result = pace(value=now["value"], target=goal, deadline=target.deadline, baseline_value=baseline,
-                          baseline_on=target.baseline_on, as_of=latest,
-                          history=[(p["as_of"], p["value"]) for p in points[:-1]])
+        goal, baseline = target.goal(parts.get(target.pk), county=bool(region_id))
+        result = target.pace_at(value=now["value"], as_of=latest, goal=goal, baseline=baseline,
+                                history=[(p["as_of"], p["value"]) for p in points[:-1]])
         rows.append({
             "program": target.program.name,
             "key": target.metric_key,

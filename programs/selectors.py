@@ -16,7 +16,7 @@ from xuchang_ecom.common.metrics import Metric, get_metric
 from xuchang_ecom.regions.models import Level, Region
 
 from .models import Briefing, CountyTarget, Program, Snapshot, Target
-from .pace import TREND_DAYS, Pace, pace
+from .pace import TREND_DAYS, Pace
 from .rollup import month_ends
 
 
@@ -114,15 +114,10 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
                 region=latest.region, value=latest.value, computed_at=latest.computed_at,
                 history=[(s.as_of, s.value) for s in snapshots],
             )
-            if latest.region.level == Level.CITY:
-                place.goal, baseline = target.value, target.baseline_value
-            elif (target.pk, latest.region_id) in splits:
-                part = splits[(target.pk, latest.region_id)]
-                place.goal, baseline = part.value, part.baseline_value
-            if place.goal is not None and target.deadline is not None:
-                place.pace = pace(value=place.value, target=place.goal, deadline=target.deadline,
-                                  baseline_value=baseline, baseline_on=target.baseline_on, as_of=as_of,
-                                  history=place.history[:-1])
+            place.goal, baseline = target.goal(splits.get((target.pk, latest.region_id)),
+                                               county=latest.region.level == Level.COUNTY)
+            place.pace = target.pace_at(value=place.value, as_of=as_of, history=place.history[:-1],
+                                        goal=place.goal, baseline=baseline)
             places.append(place)
         city = next((p for p in places if p.region.level == Level.CITY), None)
         counties = [p for p in places if p.region.level == Level.COUNTY]
