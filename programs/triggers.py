@@ -17,12 +17,11 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from xuchang_ecom.celery import app as celery_app
 from xuchang_ecom.common import publiccache
-from xuchang_ecom.common.signals import records_written
+from xuchang_ecom.common.signals import on_commit_once, records_written
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +35,7 @@ _broker_down_until = 0.0
 
 def rollup_soon(using: str = "default") -> None:
     """Ask for today's roll-up once the current transaction commits (see the module)."""
-    connection = transaction.get_connection(using)
-    if any(func is _enqueue for _savepoints, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue, using=using, robust=True)
+    on_commit_once(_enqueue, using=using)
 
 
 def _enqueue() -> None:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+
+from xuchang_ecom.common.signals import on_commit_once
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,4 @@ def _bump() -> None:
 def bump_on_commit() -> None:
     """Start a new version of the published data once the current transaction commits
     (once per transaction, however many writes it holds)."""
-    connection = transaction.get_connection()
-    if any(func is _bump for _savepoints, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_bump, robust=True)
+    on_commit_once(_bump)
