@@ -32,10 +32,11 @@ def _baseline(key: str) -> Decimal:
     return get_metric(key).city_total(PLAN_START)
 
 
-def load(*, user) -> list[str]:
-    """Create the demo programs and backfill their month ends; a second run adds nothing."""
+def programs_create() -> bool:
+    """The plan's program with its four targets and one with the report's other figures as
+    indicators, baselines taken from the registries; False if they are already there."""
     if Program.objects.filter(name=PLAN).exists():
-        return []
+        return False
     plan = services.program_create(name=PLAN, issuer="许昌市人民政府办公室", starts_on=date(2020, 1, 1),
                                    ends_on=PLAN_DEADLINE, document_reference="示例文号")
     for position, (key, value) in enumerate(TARGETS):
@@ -46,6 +47,13 @@ def load(*, user) -> list[str]:
     for position, key in enumerate(INDICATORS):
         services.target_create(program=indicators, metric_key=key, baseline_on=PLAN_START,
                                baseline_value=_baseline(key), position=position)
+    return True
+
+
+def load(*, user) -> list[str]:
+    """Create the demo programs and backfill their month ends; a second run adds nothing."""
+    if not programs_create():
+        return []
     dates = services.rollup_backfill(start=PLAN_START, end=PLAN_DEADLINE)
     services.rollup_run(as_of=timezone.localdate())
     return [f"programs: 2 programs, {len(TARGETS)} targets, {len(INDICATORS)} indicators, "

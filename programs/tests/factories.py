@@ -3,24 +3,18 @@ from datetime import date
 from decimal import Decimal
 
 from programs import services
+from programs.demo import PLAN, TARGETS
 from programs.models import Program
-
-PLAN_TARGETS = [
-    ("livestream.clusters_recognised", 10),
-    ("livestream.agencies_supported", 20),
-    ("livestream.brands_incubated", 50),
-    ("livestream.anchors_cultivated", 1000),
-]
 
 
 def plan(*, indicators: tuple[str, ...] = ()) -> Program:
     program = services.program_create(
-        name="许昌市直播电商发展行动方案(2020—2022年)", issuer="许昌市人民政府办公室",
+        name=PLAN, issuer="许昌市人民政府办公室",
         starts_on=date(2020, 6, 1), ends_on=date(2022, 12, 31),
     )
-    for position, (key, value) in enumerate(PLAN_TARGETS):
+    for position, (key, value) in enumerate(TARGETS):
         services.target_create(program=program, metric_key=key, value=Decimal(value), deadline=date(2022, 12, 31),
                                baseline_on=date(2020, 6, 1), position=position)
-    for position, key in enumerate(indicators, start=len(PLAN_TARGETS)):
+    for position, key in enumerate(indicators, start=len(TARGETS)):
         services.target_create(program=program, metric_key=key, baseline_on=date(2020, 6, 1), position=position)
     return program

@@ -19,7 +19,6 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -52,30 +51,13 @@ def median_seconds(run, times: int = 3) -> float:
 # -- roll-ups --------------------------------------------------------------------------
 
 
-def ensure_programs() -> None:
-    """The plan's four targets and the report's indicators, as the demo has them."""
-    from programs import demo as programs_demo
-    from programs import services
-    from programs.models import Program
-
-    if Program.objects.filter(name=programs_demo.PLAN).exists():
-        return
-    plan = services.program_create(name=programs_demo.PLAN, issuer="示例", starts_on=date(2020, 1, 1),
-                                   ends_on=programs_demo.PLAN_DEADLINE)
-    for position, (key, value) in enumerate(programs_demo.TARGETS):
-        services.target_create(program=plan, metric_key=key, value=Decimal(value),
-                               deadline=programs_demo.PLAN_DEADLINE, baseline_on=programs_demo.PLAN_START,
-                               position=position)
-    for position, key in enumerate(programs_demo.INDICATORS, start=len(programs_demo.TARGETS)):
-        services.target_create(program=plan, metric_key=key, baseline_on=programs_demo.PLAN_START, position=position)
-
-
 def bench_rollup() -> list[Row]:
+    from programs import demo as programs_demo
     from programs import rollup, services
     from programs.models import Target
     from xuchang_ecom.common.metrics import get_metric
 
-    ensure_programs()
+    programs_demo.programs_create()  # the plan's targets and the report's indicators
     as_of = date(2022, 12, 31)
     keys = sorted(set(Target.objects.values_list("metric_key", flat=True)))
     statements = [get_metric(key).query(as_of).query.sql_with_params() for key in keys]
