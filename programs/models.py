@@ -50,9 +50,6 @@ class TargetQuerySet(models.QuerySet):
     def with_goal(self) -> "TargetQuerySet":
         return self.filter(value__isnull=False)
 
-    def indicators(self) -> "TargetQuerySet":
-        return self.filter(value__isnull=True)
-
 
 class Target(models.Model):
     """A target (with ``value`` and ``deadline``) or an indicator (without) of a program."""

@@ -55,11 +55,3 @@ def expected_organisations() -> QuerySet:
     for group in _GROUPS.values():
         condition |= group.members()
     return Organisation.objects.filter(condition).distinct()
-
-
-def all_fields() -> tuple[str, ...]:
-    fields = list(COMMON_FIELDS)
-    for group in _GROUPS.values():
-        fields += [name for name in group.fields if name not in fields]
-    return tuple(fields)
-
