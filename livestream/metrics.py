@@ -5,8 +5,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.metrics import Metric, register
+from xuchang_ecom.common.metrics import Aggregate, Metric, register, register_aggregate
 
+from . import services
 from .models import Agency, Anchor, Brand, Cluster, Session
 
 
@@ -62,4 +63,10 @@ SALES = register(Metric(
     records=_sessions_until,
     region_field="region",
     value=Sum("sales"),
+))
+
+SESSION_MONTHS = register_aggregate(Aggregate(
+    key="livestream.session_months",
+    refresh=services.session_months_refresh,
+    differences=services.session_months_differences,
 ))

@@ -365,6 +365,31 @@ class Session(models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.platform}"
 
 
+class SessionMonth(models.Model):
+    """Sessions, orders and sales per month, platform and kind: totals the roll-up keeps
+    (``livestream.services.session_months_refresh``) so the public dashboard does not add up
+    the sessions table on every cold render. Never edited by hand."""
+
+    month = models.DateField(_("month"))
+    platform = models.ForeignKey(Platform, verbose_name=_("platform"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
+    sessions = models.PositiveIntegerField(_("sessions"))
+    orders = models.BigIntegerField(_("orders"))
+    sales = models.DecimalField(_("sales (yuan)"), max_digits=20, decimal_places=2)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("monthly session totals")
+        verbose_name_plural = _("monthly session totals")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["month", "platform", "kind"], name="livestream_sessionmonth_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.platform_id} {self.kind}"
+
+
 class EventQuerySet(ScopedQuerySet):
     scope_region_field = "region"
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
@@ -11,7 +12,19 @@ from xuchang_ecom.accounts.services import organisation_create, organisation_fin
 from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
-from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training
+from .models import (
+    Agency,
+    Anchor,
+    AnchorAccount,
+    Base,
+    Brand,
+    Cluster,
+    Contest,
+    Platform,
+    Session,
+    SessionMonth,
+    Training,
+)
 
 
 @transaction.atomic
@@ -146,6 +159,55 @@ def session_create(*, user, started_at: datetime, platform: Platform, region: Re
                       title=title, product_category=product_category, orders=orders, sales=sales,
                       quantity=quantity, quantity_unit=quantity_unit)
     return scoped_save(user=user, instance=session, m2m={"anchors": anchors})
+
+
+CENT = Decimal("0.01")
+
+
+def session_months_compute() -> dict[tuple, tuple[int, int, Decimal]]:
+    """(month, platform id, kind) -> (sessions, orders, sales), added up from the sessions
+    in one query."""
+    return {
+        (row["month"].date(), row["platform"], row["kind"]): (row["sessions"], int(row["orders"] or 0),
+                                                             Decimal(row["sales"] or 0).quantize(CENT))
+        for row in Session.objects.monthly_totals(by=("platform", "kind"))
+    }
+
+
+def session_months_refresh() -> int:
+    """Rebuild the monthly session totals from the sessions; returns how many rows they hold.
+
+    Idempotent and safe on two workers at once: rows are upserted in key order, then the
+    ones this run did not write (months, platforms or kinds with no sessions left) go.
+    """
+    now = timezone.now()
+    rows = [
+        SessionMonth(month=month, platform_id=platform, kind=kind, sessions=sessions, orders=orders, sales=sales,
+                     computed_at=now)
+        for (month, platform, kind), (sessions, orders, sales) in sorted(session_months_compute().items())
+    ]
+    with transaction.atomic():
+        SessionMonth.objects.bulk_create(
+            rows, batch_size=1000, update_conflicts=True, unique_fields=["month", "platform", "kind"],
+            update_fields=["sessions", "orders", "sales", "computed_at"],
+        )
+        SessionMonth.objects.exclude(computed_at=now).delete()
+    return len(rows)
+
+
+def session_months_differences() -> list[str]:
+    """Each stored monthly total that differs from the sessions, for ``rollup --check``."""
+    computed = session_months_compute()
+    stored = {(row.month, row.platform_id, row.kind): (row.sessions, row.orders, row.sales)
+              for row in SessionMonth.objects.all()}
+
+    def shown(totals):
+        return "none" if totals is None else "{} sessions, {} orders, {} yuan".format(*totals)
+
+    return [f"sessions {month:%Y-%m} platform {platform} {kind}: stored {shown(stored.get(key))}, "
+            f"computed {shown(computed.get(key))}"
+            for key in sorted(computed.keys() | stored.keys()) for month, platform, kind in [key]
+            if computed.get(key) != stored.get(key)]
 
 
 def training_create(*, user, held_on: date, title: str, organiser: str, region: Region, trainees: int = 0,

@@ -1,7 +1,6 @@
 """What the public sees of the plan: aggregates from the stored snapshots, cached per data
 version (``xuchang_ecom.common.publiccache``). Never a row about a person."""
 from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import translation
 
 from xuchang_ecom.common.publiccache import cached
@@ -103,27 +102,28 @@ def _villages() -> dict:
 
 
 def _livestream() -> dict:
-    from livestream.models import Session, SessionKind
+    """Sessions by month, platform and kind, from the monthly totals the roll-up keeps (a
+    few hundred rows, where the sessions table may hold millions)."""
+    from livestream.models import SessionKind, SessionMonth
 
-    monthly = list(
-        Session.objects.order_by()
-        .annotate(month=TruncMonth("started_at"))
-        .values("month")
-        .annotate(sessions=Count("pk"), orders=Sum("orders"), sales=Sum("sales"),
-                  welfare=Count("pk", filter=Q(kind=SessionKind.PUBLIC_WELFARE)),
-                  cross_border=Count("pk", filter=Q(kind=SessionKind.CROSS_BORDER)))
+    totals = SessionMonth.objects.order_by()
+    # The kinds are summed first: once "sessions" names the monthly sum, it is no field.
+    monthly = [
+        {"month": row["month"].isoformat()[:7], "sessions": row["sessions"], "orders": int(row["orders"]),
+         "sales": row["sales"], "welfare": row["welfare"], "cross_border": row["cross_border"]}
+        for row in totals.values("month")
+        .annotate(welfare=Sum("sessions", filter=Q(kind=SessionKind.PUBLIC_WELFARE), default=0),
+                  cross_border=Sum("sessions", filter=Q(kind=SessionKind.CROSS_BORDER), default=0))
+        .annotate(sessions=Sum("sessions"), orders=Sum("orders"), sales=Sum("sales"))
         .order_by("month")
-    )
+    ]
     by_platform = list(
-        Session.objects.order_by().values(platform_name=F("platform__name"))
-        .annotate(sessions=Count("pk"), sales=Sum("sales")).order_by("-sessions", "platform_name")
+        totals.values(platform_name=F("platform__name"))
+        .annotate(sessions=Sum("sessions"), sales=Sum("sales")).order_by("-sessions", "platform_name")
     )
     kinds = {choice.value: str(choice.label) for choice in SessionKind}
     by_kind = [{**row, "kind": kinds.get(row["kind"], row["kind"]), "kind_code": row["kind"]} for row in
-               Session.objects.order_by().values("kind").annotate(sessions=Count("pk"), sales=Sum("sales"))
-               .order_by("kind")]
-    for row in monthly:
-        row["month"] = row["month"].date().isoformat()[:7] if row["month"] else ""
+               totals.values("kind").annotate(sessions=Sum("sessions"), sales=Sum("sales")).order_by("kind")]
     return {"monthly": monthly, "by_platform": by_platform, "by_kind": by_kind}
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.common import publiccache
-from xuchang_ecom.common.metrics import get_metric
+from xuchang_ecom.common.metrics import all_aggregates, get_metric
 from xuchang_ecom.regions.models import Level, Region
 
 from . import briefing as briefing_module
@@ -121,8 +121,10 @@ def target_split_set(*, target: Target, parts: dict[Region, Decimal]) -> list[Co
     )
 
 
-def rollup_run(*, as_of: date) -> int:
+def rollup_run(*, as_of: date, aggregates: bool = True) -> int:
     """Compute and store every target's snapshots for ``as_of``; returns how many rows.
+    With ``aggregates``, first rebuild the tables of totals the dashboard reads (they do
+    not depend on the date, so a run over many dates rebuilds them once).
 
     Idempotent: the rows are upserted on (target, place, date), so running it twice, or
     on two workers at once, leaves the same rows. Rows are written in key order so two
@@ -135,6 +137,9 @@ def rollup_run(*, as_of: date) -> int:
         for (target_id, region_id), value in sorted(values.items())
     ]
     with transaction.atomic():
+        if aggregates:
+            for aggregate in all_aggregates():
+                aggregate.refresh()
         Snapshot.objects.bulk_create(
             rows, batch_size=1000, update_conflicts=True, unique_fields=["target", "region", "as_of"],
             update_fields=["value", "computed_at"],
@@ -148,8 +153,8 @@ def rollup_backfill(*, start: date, end: date) -> list[date]:
     """Store the snapshots of every month end from ``start`` to ``end`` (and of ``end``
     itself when it is not a month end); returns the dates computed."""
     dates = rollup.backfill_dates(start, end)
-    for as_of in dates:
-        rollup_run(as_of=as_of)
+    for position, as_of in enumerate(dates):
+        rollup_run(as_of=as_of, aggregates=position == 0)
     return dates
 
 
@@ -188,7 +193,7 @@ def briefing_build(*, briefing_id: int) -> bool:
     try:
         for as_of in (briefing.month, briefing_module.previous_month_end(briefing.month)):
             if not Snapshot.objects.filter(target__program=briefing.program, as_of=as_of).exists():
-                rollup_run(as_of=as_of)
+                rollup_run(as_of=as_of, aggregates=False)
         Briefing.objects.filter(pk=briefing_id).update(progress=30)
 
         def progress(percent: int) -> None:

@@ -37,8 +37,8 @@ def rollup_daily() -> int:
     first = Snapshot.objects.aggregate(first=Min("as_of"))["first"] or today
     stored = set(Snapshot.objects.filter(as_of__in=month_ends(first, today)).values_list("as_of", flat=True))
     total = 0
-    for day in sorted({*stored, today}):
-        total += services.rollup_run(as_of=day)
+    for position, day in enumerate(sorted({*stored, today})):
+        total += services.rollup_run(as_of=day, aggregates=position == 0)
     return total
 
 

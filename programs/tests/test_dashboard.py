@@ -1,5 +1,6 @@
 """The public dashboard: the plan at a glance, the same cached page for every visitor."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -59,6 +60,23 @@ def test_a_cold_request_runs_a_fixed_number_of_queries_whatever_the_data(client,
     cache.clear()
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+def test_livestream_activity_shows_the_sessions_as_of_the_last_roll_up(client, program):
+    from livestream.models import SessionKind
+    from livestream.tests.factories import PlatformFactory, SessionFactory
+
+    douyin = PlatformFactory(name="抖音")
+    SessionFactory.create_batch(2, platform=douyin, sales=Decimal("1000.00"))
+    SessionFactory(platform=douyin, kind=SessionKind.PUBLIC_WELFARE, sales=Decimal("50.00"))
+    services.rollup_run(as_of=date(2021, 12, 31))
+
+    by_month = client.get("/api/v1/dashboard/livestream-by-month/").json()
+    assert by_month == [{"month": "2021-05", "sessions": 3, "orders": 30, "sales": 2050.0, "welfare": 1,
+                         "cross_border": 0}]
+    by_kind = client.get("/api/v1/dashboard/livestream-by-kind/").json()
+    assert [(row["kind"], row["sessions"]) for row in by_kind] == [("商业直播", 2), ("公益直播", 1)]
+    assert "抖音" in client.get("/").content.decode()
 
 
 def test_the_demo_banner_shows_on_demo_data(client, program, settings):

@@ -91,7 +91,7 @@ def test_rollup_command_backfills_and_check_finds_nothing_to_report(brands, caps
     call_command("rollup", "--from", "2020-06-01", "--to", "2020-12-31")
     assert Snapshot.objects.values("as_of").distinct().count() == 7
     call_command("rollup", "--check")
-    assert "All snapshots of 7 dates match" in capsys.readouterr().out
+    assert "All snapshots of 7 dates and the monthly totals match" in capsys.readouterr().out
 
 
 def test_rollup_check_lists_a_snapshot_that_no_longer_matches_and_fails(brands, capsys):
@@ -99,7 +99,7 @@ def test_rollup_check_lists_a_snapshot_that_no_longer_matches_and_fails(brands, 
     call_command("rollup", "--date", "2021-12-31")
     Snapshot.objects.filter(target__metric_key="livestream.brands_incubated", region=region("长葛市")).update(
         value=Decimal(9))
-    with pytest.raises(CommandError, match="1 snapshots differ"):
+    with pytest.raises(CommandError, match="1 snapshots or totals differ"):
         call_command("rollup", "--check")
     out = capsys.readouterr().out
     assert f"target {program.targets.get(metric_key='livestream.brands_incubated').pk}" in out
@@ -129,3 +129,16 @@ def test_two_workers_rolling_up_the_same_date_at_once_leave_one_row_per_key(requ
     run_at_once(lambda: [services.rollup_run(as_of=date(2021, 12, 31)) for _ in range(5)])
     assert Snapshot.objects.filter(as_of=date(2021, 12, 31)).count() == 4 * 8
     assert city_value(program, "livestream.brands_incubated", date(2021, 12, 31)) == 1
+
+
+def test_rollup_check_fails_on_monthly_session_totals_older_than_the_sessions(capsys):
+    from livestream.tests.factories import SessionFactory
+
+    plan()
+    call_command("rollup", "--date", "2021-12-31")
+    SessionFactory()
+    with pytest.raises(CommandError, match="1 snapshots or totals differ"):
+        call_command("rollup", "--check")
+    assert "sessions 2021-05" in capsys.readouterr().out
+    call_command("rollup")
+    call_command("rollup", "--check")

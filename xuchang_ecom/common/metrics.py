@@ -82,3 +82,31 @@ def per_county(queryset: models.QuerySet, *, region_field: str, value) -> models
         .annotate(value=value)
         .values("county", "value")
     )
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A table of totals kept by the roll-up (e.g. sessions per month), for pages that would
+    otherwise add up a large table on every cold render. Registered by the app that owns it."""
+
+    key: str
+    #: Rebuild the totals from the records; returns how many rows the table holds.
+    refresh: Callable[[], int]
+    #: A description of every stored row that differs from a fresh computation.
+    differences: Callable[[], list[str]]
+
+
+_AGGREGATES: dict[str, Aggregate] = {}
+
+
+def register_aggregate(aggregate: Aggregate) -> Aggregate:
+    """Add ``aggregate``; raises ValueError if its key is already taken by another one."""
+    existing = _AGGREGATES.get(aggregate.key)
+    if existing is not None and existing is not aggregate:
+        raise ValueError(f"Aggregate key {aggregate.key!r} is registered twice")
+    _AGGREGATES[aggregate.key] = aggregate
+    return aggregate
+
+
+def all_aggregates() -> list[Aggregate]:
+    return sorted(_AGGREGATES.values(), key=lambda a: a.key)

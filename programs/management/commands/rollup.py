@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from programs import rollup, services
 from programs.models import Snapshot
+from xuchang_ecom.common.metrics import all_aggregates
 
 
 def _date(value: str) -> date:
@@ -53,16 +54,19 @@ class Command(BaseCommand):
 
         if check:
             return self._check(dates)
-        for day in dates:
-            rows = services.rollup_run(as_of=day)
+        for position, day in enumerate(dates):
+            rows = services.rollup_run(as_of=day, aggregates=position == 0)
             self.stdout.write(f"{day}: {rows} snapshots")
         first = Snapshot.objects.aggregate(first=Min("as_of"))["first"]
         self.stdout.write(self.style.SUCCESS(f"{len(dates)} dates computed; history starts {first}."))
 
     def _check(self, dates):
-        differences = rollup.rollup_differences(dates)
+        differences = [str(difference) for difference in rollup.rollup_differences(dates)]
+        differences += [line for aggregate in all_aggregates() for line in aggregate.differences()]
         for difference in differences:
-            self.stdout.write(str(difference))
+            self.stdout.write(difference)
         if differences:
-            raise CommandError(f"{len(differences)} snapshots differ from a fresh computation over {len(dates)} dates.")
-        self.stdout.write(self.style.SUCCESS(f"All snapshots of {len(dates)} dates match a fresh computation."))
+            raise CommandError(f"{len(differences)} snapshots or totals differ from a fresh computation "
+                               f"over {len(dates)} dates.")
+        self.stdout.write(self.style.SUCCESS(f"All snapshots of {len(dates)} dates and the monthly totals match "
+                                             "a fresh computation."))
