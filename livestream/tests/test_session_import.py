@@ -2,6 +2,7 @@
 import codecs
 import csv
 import io
+import threading
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -305,6 +306,35 @@ def test_rows_are_inserted_in_batches_with_their_anchors(city_user, world):
 
     assert result.created == 7
     assert Session.anchors.through.objects.count() == 14
+
+
+def test_a_file_unreadable_after_some_batches_went_in_leaves_nothing_written_and_no_writer_running(
+        city_user, world):
+    good = csv_file([a_row(标题=f"第{n}场") for n in range(7)])
+    too_long = "x" * (csv.field_size_limit() + 1)  # the csv module gives up on a field this long
+    content = good + f'2021-05-01 20:00,抖音,"{too_long}"\r\n'.encode()
+
+    with pytest.raises(ImportFileRejected, match="第 9 行"):
+        import_csv(city_user, content, batch_size=3)
+    assert not Session.objects.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name == "session-import-copy"]
+
+
+def test_on_postgresql_a_batch_the_database_refuses_fails_the_import_and_leaves_nothing(
+        city_user, world, require_postgres):
+    from xuchang_ecom.common import bulk
+
+    first_ids = []
+
+    def the_same_ids_twice(model, count, *, cursor=None):
+        if not first_ids:
+            first_ids.extend(bulk.reserve_ids(model, count, cursor=cursor))
+        return first_ids[:count]
+
+    with mock.patch("livestream.importers.reserve_ids", the_same_ids_twice), pytest.raises(IntegrityError):
+        import_csv(city_user, csv_file([a_row(标题=f"第{n}场") for n in range(7)]), batch_size=3)
+    assert not Session.objects.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name == "session-import-copy"]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(city_user, world):

@@ -4,6 +4,7 @@ reserved ahead so related rows can be written in the same pass.
 Callers check ``supports_copy()`` and fall back to ``bulk_create`` elsewhere (SQLite in
 development and tests). Rows go in as they are: validate them before.
 """
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -34,28 +35,40 @@ def _cell(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def copy_rows(model: type[models.Model], columns: list[str], rows: Iterable[tuple], *, chunk: int = 50_000) -> int:
+@contextlib.contextmanager
+def _raw_cursor(cursor):
+    """``cursor`` if given (a psycopg2 cursor, e.g. from another thread sharing this
+    transaction's connection), else a new one on Django's connection."""
+    if cursor is not None:
+        yield cursor
+        return
+    with connection.cursor() as wrapper:
+        yield wrapper.cursor
+
+
+def copy_rows(model: type[models.Model], columns: list[str], rows: Iterable[tuple], *, chunk: int = 50_000,
+              cursor=None) -> int:
     """Write ``rows`` (values in ``columns`` order, as Python values) into ``model``'s table
     with COPY, ``chunk`` rows per statement; returns how many were written."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
-    with connection.cursor() as cursor:
+    with _raw_cursor(cursor) as raw:
         for batch in batched(rows, chunk):
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerows([_cell(value) for value in row] for row in batch)
             buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+            raw.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
             count += len(batch)
     return count
 
 
-def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+def reserve_ids(model: type[models.Model], count: int, *, cursor=None) -> list[int]:
     """``count`` new primary keys from ``model``'s sequence, for rows written with explicit ids."""
     if not count:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [model._meta.db_table, model._meta.pk.column, count])
-        return [row[0] for row in cursor.fetchall()]
+    with _raw_cursor(cursor) as raw:
+        raw.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, model._meta.pk.column, count])
+        return [row[0] for row in raw.fetchall()]
