@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.validators import resident_id_check_character, uscc_check_character
-from xuchang_ecom.common.bulk import batched, copy_rows, supports_copy
+from xuchang_ecom.common.bulk import batched, copy_rows, reserve_ids, supports_copy
 from xuchang_ecom.common.crypto import keyed_hash
 from xuchang_ecom.regions.models import Level, Region
 
@@ -182,27 +182,39 @@ class Generator:
         for what, count in (("clusters", len(clusters)), ("livestream bases", len(bases)),
                             ("agencies", len(agencies)), ("brands", scale.brands), ("anchors", len(anchors))):
             self.say(what, count)
-        self._sessions(Session, SessionKind, platforms, bases, agencies)
+        self._sessions(Session, SessionKind, platforms, bases, agencies, [anchor.pk for anchor in anchors])
 
-    def _sessions(self, Session, SessionKind, platforms, bases, agencies) -> None:  # noqa: N803
+    def _sessions(self, Session, SessionKind, platforms, bases, agencies, anchors) -> None:  # noqa: N803
         rng, span = self.rng, (END - START).days * 24 * 60
         kinds = [SessionKind.COMMERCIAL] * 8 + [SessionKind.PUBLIC_WELFARE, SessionKind.CROSS_BORDER]
+        anchors_per_session = (0, 1, 1, 1, 2, 2, 3)  # 1.4 on average
         start = datetime.combine(START, time(8), tzinfo=SHANGHAI)
-
-        def rows():
-            for n in range(self.scale.sessions):
-                base = rng.choice(bases)
-                yield (start + timedelta(minutes=rng.randrange(span)), rng.choice(platforms).pk, base.region_id,
-                       base.pk, rng.choice(agencies).pk, rng.choice(kinds), f"示例直播{n}", "示例品类",
-                       rng.randrange(0, 500), Decimal(rng.randrange(0, 5_000_000)) / 100, None, "")
-
         columns = ["started_at", "platform_id", "region_id", "base_id", "agency_id", "kind", "title",
                    "product_category", "orders", "sales", "quantity", "quantity_unit"]
-        if supports_copy():
-            count = copy_rows(Session, columns, rows())
-        else:
-            count = len(_bulk(Session, (Session(**dict(zip(columns, row, strict=True))) for row in rows())))
-        self.say("livestream sessions", count)
+        link = Session.anchors.through
+        sessions = links = 0
+        for numbers in batched(range(self.scale.sessions), 50_000):
+            rows = []
+            for n in numbers:
+                base = rng.choice(bases)
+                rows.append((start + timedelta(minutes=rng.randrange(span)), rng.choice(platforms).pk,
+                             base.region_id, base.pk, rng.choice(agencies).pk, rng.choice(kinds), f"示例直播{n}",
+                             "示例品类", rng.randrange(0, 500), Decimal(rng.randrange(0, 5_000_000)) / 100, None, ""))
+            if supports_copy():
+                ids = reserve_ids(Session, len(rows))
+                sessions += copy_rows(Session, ["id", *columns],
+                                      ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
+            else:
+                ids = [session.pk for session in
+                       _bulk(Session, (Session(**dict(zip(columns, row, strict=True))) for row in rows))]
+                sessions += len(ids)
+            pairs = [(pk, anchor) for pk in ids for anchor in rng.sample(anchors, rng.choice(anchors_per_session))]
+            if supports_copy():
+                links += copy_rows(link, ["session_id", "anchor_id"], pairs)
+            else:
+                links += len(_bulk(link, (link(session_id=pk, anchor_id=anchor) for pk, anchor in pairs)))
+        self.say("livestream sessions", sessions)
+        self.say("their anchors", links)
 
     # -- poverty alleviation ------------------------------------------------------------
 

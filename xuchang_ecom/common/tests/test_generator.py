@@ -19,6 +19,8 @@ def test_the_tiny_scale_writes_every_registry_with_placeholder_names(capsys):
     assert "tiny scale generated" in capsys.readouterr().out
     assert Session.objects.count() == TINY.sessions
     assert Anchor.objects.count() == TINY.anchors
+    # Most sessions name their anchors, as the staff list shows them.
+    assert TINY.sessions < Session.anchors.through.objects.count() < 2 * TINY.sessions
     assert Household.objects.count() == TINY.households
     assert Report.objects.exists()
     assert all(name.startswith("示例") for name in Household.objects.values_list("head_name", flat=True))
