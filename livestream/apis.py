@@ -92,7 +92,9 @@ class SessionOutputSerializer(serializers.ModelSerializer):
     place_path = serializers.CharField(source="region.display_path", read_only=True)
     base_name = serializers.CharField(source="base.name", read_only=True, default=None)
     agency_name = serializers.CharField(source="agency.organisation.name", read_only=True, default=None)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # A method field, not source="get_kind_display": DRF inspects a callable source's
+    # signature on every row, a fifth of the time of a 100-row page.
+    kind_display = serializers.SerializerMethodField()
     anchor_names = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,6 +102,9 @@ class SessionOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "started_at", "platform", "platform_name", "region", "place_path", "base", "base_name",
                   "agency", "agency_name", "anchors", "anchor_names", "kind", "kind_display", "title",
                   "product_category", "orders", "sales", "quantity", "quantity_unit"]
+
+    def get_kind_display(self, session) -> str:
+        return session.get_kind_display()
 
     def get_anchor_names(self, session) -> list[str]:
         return [anchor.display_name for anchor in session.anchors.all()]

@@ -43,7 +43,8 @@ def session_list(*, user):
     return (
         Session.objects.visible_to(user)
         .select_related("platform", "region", "base", "agency__organisation")
-        .prefetch_related("anchors")
+        # Only what a session shows of its anchors: their personal fields stay in the database.
+        .prefetch_related(Prefetch("anchors", queryset=Anchor.objects.only("pk", "display_name")))
     )
 
 
