@@ -48,16 +48,16 @@ class ReportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    """The reviewer's return: a comment on the report and one per figure to correct."""
+    """The reviewer's return (``reporting.review``): a comment on the whole, and one per
+    item to correct; ``items`` are ``(name, label)`` pairs."""
 
-    comment = forms.CharField(label=_("Comment on the report"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+    def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in fields:
+        for name, label in items:
             self.fields[f"field_{name}"] = forms.CharField(
-                label=Report._meta.get_field(name).verbose_name, required=False,
+                label=label, required=False,
                 widget=forms.TextInput(attrs={"placeholder": _("What to correct (leave empty if it is right)")}),
             )
 

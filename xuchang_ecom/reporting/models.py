@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
 
+from .review import Reviewable, ReviewEvent
+
 YUAN = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -69,16 +71,13 @@ class ReportQuerySet(ScopedQuerySet):
         return self.filter(status=ReportStatus.APPROVED)
 
 
-class Report(models.Model):
+class Report(Reviewable):
     """One organisation's figures for one period."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="reports")
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    # Every change of state or figures adds one: a form holds the version it was built
-    # from, and a stale form (another tab, an approval meanwhile) changes nothing.
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     # Sales and orders (every organisation).
     sales = models.DecimalField(_("online sales (yuan)"), null=True, blank=True, **YUAN)
@@ -97,14 +96,8 @@ class Report(models.Model):
     anchors_trained = models.PositiveIntegerField(_("anchors trained"), null=True, blank=True)
     brands_incubated = models.PositiveIntegerField(_("brands incubated"), null=True, blank=True)
 
-    #: What the reporter last typed, as typed (field -> text), so a draft with errors is
-    #: never lost; cleared on submission.
-    draft_input = models.JSONField(_("draft input"), default=dict, blank=True)
     #: Figures far outside the organisation's history, confirmed by the reporter.
     flagged_fields = models.JSONField(_("flagged figures"), default=list, blank=True)
-    #: The figures the reviewer returned; only these are editable on resubmission.
-    returned_fields = models.JSONField(_("returned figures"), default=list, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -131,7 +124,7 @@ class Report(models.Model):
         return f"{self.organisation} · {self.period}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(ReviewEvent):
     """One change of a report's state: who, when, and the reviewer's comments."""
 
     class Action(models.TextChoices):
@@ -146,12 +139,8 @@ class ReportEvent(models.Model):
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
                              related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
-    #: The reviewer's comment per figure (field -> comment), on a return.
-    field_comments = models.JSONField(_("comments on figures"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ReviewEvent.Meta):
         verbose_name = _("report history entry")
         verbose_name_plural = _("report history")
         ordering = ["at", "pk"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.common.signals import records_written
 
-from . import notify, selectors
+from . import notify, review, selectors
 from .groups import fields_for
 from .models import Period, Report, ReportEvent, ReportStatus
 
@@ -51,20 +51,9 @@ def period_set_open(*, period: Period, is_open: bool) -> Period:
     return period
 
 
-def stale_error() -> ValidationError:
-    return ValidationError(
-        _("This report has changed since you opened it (perhaps in another tab, or it has been reviewed). "
-          "Nothing was changed: reload the page to see it as it is now."),
-        code="stale",
-    )
-
-
 def _locked(report: Report, version: int | None, statuses) -> Report:
     """``report`` re-read under a row lock; raises ValidationError if it moved on."""
-    current = Report.objects.select_for_update().select_related("period", "organisation").get(pk=report.pk)
-    if (version is not None and current.version != version) or current.status not in statuses:
-        raise stale_error()
-    return current
+    return review.locked(report, version, statuses, related=("period", "organisation"))
 
 
 def _record(report: Report, action: str, user, comment: str = "", field_comments: dict | None = None) -> None:
@@ -99,12 +88,8 @@ def report_start(*, user, period: Period) -> Report:
 def editable_fields(report: Report) -> tuple[str, ...]:
     """The figures the reporter may change now: all of theirs on a draft, the returned
     ones on a returned report, none otherwise."""
-    fields = fields_for(report.organisation)
-    if report.status == ReportStatus.DRAFT:
-        return fields
-    if report.status == ReportStatus.RETURNED:
-        return tuple(name for name in fields if name in report.returned_fields)
-    return ()
+    return review.editable_fields(report, fields_for(report.organisation), draft=ReportStatus.DRAFT,
+                                  returned=ReportStatus.RETURNED)
 
 
 def _parse(report: Report, data: dict[str, str]) -> tuple[dict[str, object], dict[str, list[str]]]:
@@ -221,13 +206,9 @@ def report_return(*, user, report: Report, version: int, comment: str = "",
     commented on can be changed. Raises ValidationError without any comment on a figure."""
     _check_reviewer(user, report)
     report = _locked(report, version, (ReportStatus.SUBMITTED,))
-    fields = fields_for(report.organisation)
-    field_comments = {name: text.strip() for name, text in (field_comments or {}).items()
-                      if name in fields and text and text.strip()}
-    if not field_comments:
-        raise ValidationError(_("Say which figures need correcting, with a comment on each."), code="no_fields")
+    field_comments = review.return_comments(fields_for(report.organisation), field_comments)
     report.status = ReportStatus.RETURNED
-    report.returned_fields = sorted(field_comments, key=fields.index)
+    report.returned_fields = list(field_comments)
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.RETURNED, user, comment.strip(), field_comments)

@@ -18,7 +18,7 @@ from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.scoping import scope_queryset
 from xuchang_ecom.common.admin import add_service_errors
 
-from . import selectors, services
+from . import review, selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
 from .forms import ReporterAccountForm, ReportForm, ReturnForm
 from .groups import expected_organisations, fields_for
@@ -29,6 +29,10 @@ def _reporter(request):
     if request.user.role != Role.REPORTER or not request.user.organisation_id:
         raise Http404
     return request.user
+
+
+def _labelled(fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(name, Report._meta.get_field(name).verbose_name) for name in fields]
 
 
 def _version(request) -> int | None:
@@ -74,7 +78,7 @@ def report_edit_view(request, pk: int):
     fields = fields_for(report.organisation)
     if not editable:
         if request.method == "POST":  # a form left open while the report moved on
-            messages.error(request, " ".join(services.stale_error().messages))
+            messages.error(request, " ".join(review.stale_error().messages))
         return redirect("reporting:detail", pk=report.pk)
     form = ReportForm(request.POST or None, report=report, fields=fields, editable=editable)
     outliers: list[str] = []
@@ -152,7 +156,7 @@ def review_view(request, pk: int):
     ]
     return render(request, "reporting/review.html", {
         "report": report, "rows": rows, "previous": previous,
-        "return_form": ReturnForm(fields=fields),
+        "return_form": ReturnForm(items=_labelled(fields)),
         "events": report.events.select_related("user"),
         "may_unlock": request.user.has_perm("reporting.unlock_report"),
     })
@@ -171,7 +175,7 @@ def review_decide_view(request, pk: int):
                                     comment=request.POST.get("comment", ""))
             messages.success(request, _("Report approved."))
         elif action == "return":
-            form = ReturnForm(request.POST, fields=fields_for(report.organisation))
+            form = ReturnForm(request.POST, items=_labelled(fields_for(report.organisation)))
             form.is_valid()
             services.report_return(user=request.user, report=report, version=_version(request),
                                    comment=form.cleaned_data.get("comment", ""), field_comments=form.field_comments())
