@@ -7,4 +7,4 @@ class LivestreamConfig(AppConfig):
     verbose_name = _("Livestream e-commerce")
 
     def ready(self):
-        from . import metrics, reporting  # noqa: F401  (register the metrics and the monthly figures)
+        from . import applications, metrics, reporting  # noqa: F401  (register the metrics, the monthly figures and the grants)

@@ -17,6 +17,7 @@ from .models import (
     Anchor,
     AnchorAccount,
     Base,
+    BaseKind,
     Brand,
     Cluster,
     Contest,
@@ -222,6 +223,32 @@ def contest_create(*, user, held_on: date, title: str, organiser: str, region: R
     contest = Contest(held_on=held_on, title=title, organiser=organiser, region=region, entrants=entrants,
                       winners=winners)
     return scoped_save(user=user, instance=contest)
+
+
+def agency_support(*, user, agency: Agency, on: date, batch: str = "") -> Agency:
+    """Recognise ``agency`` as a supported demonstration agency from ``on``, in ``batch``."""
+    return scoped_update(user=user, instance=agency, data={"supported_on": on, "support_batch": batch,
+                                                           "support_ended_on": None})
+
+
+def cluster_recognise(*, user, cluster: Cluster, on: date) -> Cluster:
+    """Recognise ``cluster`` as a livestream industry cluster from ``on``."""
+    return scoped_update(user=user, instance=cluster, data={"recognised_on": on, "revoked_on": None})
+
+
+def base_make_check_in(*, user, base: Base) -> Base:
+    """List ``base`` as an influencer check-in base."""
+    return scoped_update(user=user, instance=base, data={"kind": BaseKind.CHECK_IN})
+
+
+def brand_incubate(*, user, brand: Brand, on: date) -> Brand:
+    """Count ``brand`` as incubated from ``on``."""
+    return scoped_update(user=user, instance=brand, data={"incubated_on": on})
+
+
+def anchor_certify(*, user, anchor: Anchor, on: date) -> Anchor:
+    """Count ``anchor`` as cultivated (certified) from ``on``."""
+    return scoped_update(user=user, instance=anchor, data={"cultivated_on": on, "left_on": None})
 
 
 def record_update(*, user, instance, data: dict, m2m: dict | None = None):

@@ -33,9 +33,9 @@ def dashboard(live_server, city_user):
     return live_server.url
 
 
-def open_page(browser, url, *, width=1280, height=900):
+def open_page(browser, url, *, width=1280, height=900, locale="en-US"):
     """A page that records console errors and refuses every request to another host."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
     page.errors, page.foreign = [], []
     host = urlparse(url).netloc
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))

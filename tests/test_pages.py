@@ -77,9 +77,20 @@ def test_load_demo_loads_the_reports_figures_and_can_run_again(settings):
     assert Honour.objects.filter(title="2020年农产品百强淘宝村").count() == 4
     assert Honour.objects.get(title="2020年淘宝村百强县").place.name == "长葛市"
     assert set(User.objects.values_list("username", flat=True)) == {
-        "city_admin", "county_changge", "county_yuzhou", "enterprise_a", "enterprise_b",
+        "city_admin", "county_changge", "county_yuzhou", "enterprise_a", "enterprise_b", "agency_a", "agency_b",
     }
     _the_livestream_demo_has_the_reports_events()
+    _the_demo_call_has_an_application_scored_and_a_draft()
+
+
+def _the_demo_call_has_an_application_scored_and_a_draft():
+    from xuchang_ecom.applications.models import Application, Call
+
+    call = Call.objects.get()
+    assert call.is_open
+    statuses = dict(Application.objects.values_list("organisation__reporters__username", "status"))
+    assert statuses == {"agency_a": "submitted", "agency_b": "draft"}
+    assert Application.objects.get(status="submitted").evaluations.get().total == 88
 
 
 def _the_livestream_demo_has_the_reports_events():

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from programs import views as program_views
+from xuchang_ecom.applications import urls as applications_urls
 from xuchang_ecom.common import views as common_views
 
 admin.site.site_header = admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -18,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("reports/", include("xuchang_ecom.reporting.urls")),
+    path("applications/", include("xuchang_ecom.applications.urls")),
+    path("calls/", include((applications_urls.public_urlpatterns, "calls"))),
     path("api/v1/", include("programs.api_urls")),
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),

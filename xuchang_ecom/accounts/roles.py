@@ -46,6 +46,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reporting.view_period", "reporting.add_period", "reporting.change_period",
         "reporting.view_report", "reporting.review_report", "reporting.unlock_report", "reporting.view_reportevent",
         "reporting.view_reminder",
+        # Calls for applications are written and published by city staff, who score and decide.
+        *{f"applications.{action}_{model}" for model in ("call", "criterion", "requireddocument", "conflict")
+          for action in ("view", "add", "change", "delete")},
+        "applications.view_application", "applications.view_applicationevent",
+        "applications.evaluate_application",
         "programs.view_snapshot",
         "regions.view_region",
         "accounts.view_organisation",
@@ -64,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "programs.view_snapshot",
         "reporting.view_period", "reporting.view_report", "reporting.review_report", "reporting.view_reportevent",
         "reporting.view_reminder",
+        # County staff give the first opinion on their county's applications.
+        "applications.view_call", "applications.view_application", "applications.view_applicationevent",
+        "applications.give_county_opinion",
         "regions.view_region",
         "accounts.view_organisation",
     },

@@ -55,3 +55,29 @@ def expected_organisations() -> QuerySet:
     for group in _GROUPS.values():
         condition |= group.members()
     return Organisation.objects.filter(condition).distinct()
+
+
+def group_choices() -> list[tuple[str, str]]:
+    """``(key, label)`` of every group, for choosing kinds of organisation."""
+    return [(key, group.label) for key, group in sorted(_GROUPS.items())]
+
+
+def members_of(keys) -> QuerySet:
+    """The organisations in any of the groups ``keys``; with none given, every expected one."""
+    if not keys:
+        return expected_organisations()
+    condition = Q(pk__in=[])
+    for key in keys:
+        if key in _GROUPS:
+            condition |= _GROUPS[key].members()
+    return Organisation.objects.filter(condition).distinct()
+
+
+def figure_choices() -> list[tuple[str, str]]:
+    """``(field, label)`` of every figure any organisation reports, in form order."""
+    from .models import Report
+
+    fields = list(COMMON_FIELDS)
+    for _key, group in sorted(_GROUPS.items()):
+        fields += [name for name in group.fields if name not in fields]
+    return [(name, Report._meta.get_field(name).verbose_name) for name in fields]

@@ -39,11 +39,11 @@ def notify(*, users, message: str, url: str = "") -> list[Notification]:
     return notifications
 
 
-def reviewers_of(report: Report):
-    """Who is told a report arrived: the county staff of its county, or city staff when
-    the county has none."""
+def reviewers_of(organisation):
+    """Who is told something from ``organisation`` arrived: the county staff of its
+    county, or city staff when the county has none."""
     users = get_user_model().objects.filter(is_active=True)
-    county = report.organisation.region.county or report.organisation.region
+    county = organisation.region.county or organisation.region
     county_staff = users.filter(role=Role.COUNTY_STAFF, region=county)
     return county_staff if county_staff.exists() else users.filter(role=Role.CITY_STAFF)
 
@@ -56,7 +56,7 @@ def report_arrived(report: Report, *, url: str) -> None:
     with override(settings.LANGUAGE_CODE):
         message = _("%(organisation)s submitted its report for %(period)s.") % {
             "organisation": report.organisation.name, "period": report.period}
-    notify(users=reviewers_of(report), message=message, url=url)
+    notify(users=reviewers_of(report.organisation), message=message, url=url)
 
 
 def report_returned(report: Report, *, url: str) -> None:

@@ -74,6 +74,16 @@ def editable_fields(record: Reviewable, fields: Sequence[str], *, draft: str, re
     return ()
 
 
+def keep_draft(record: Reviewable, values: dict, data: dict[str, str], editable: Sequence[str]) -> None:
+    """Store ``values`` on ``record`` with what was typed in the ``editable`` fields, as
+    typed, and save it as a new version."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.draft_input = {name: data[name] for name in editable if name in data}
+    record.version += 1
+    record.save()
+
+
 def return_comments(fields: Sequence[str], field_comments: dict[str, str] | None) -> dict[str, str]:
     """The reviewer's comments on ``fields``, trimmed and in the fields' order. Raises
     ValidationError (code ``no_fields``) when no field has one."""

@@ -126,11 +126,7 @@ def report_save_draft(*, user, report: Report, data: dict[str, str], version: in
     if report.status == ReportStatus.DRAFT and not report.period.is_open:
         raise ValidationError(_("The period %(period)s is closed.") % {"period": report.period}, code="closed")
     values, errors = _parse(report, data)
-    for name, value in values.items():
-        setattr(report, name, value)
-    report.draft_input = {name: data[name] for name in editable_fields(report) if name in data}
-    report.version += 1
-    report.save()
+    review.keep_draft(report, values, data, editable_fields(report))
     return report, errors
 
 

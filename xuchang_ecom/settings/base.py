@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "xuchang_ecom.regions",
     "xuchang_ecom.accounts",
     "xuchang_ecom.reporting",
+    "xuchang_ecom.applications",
     "programs",
     "villages",
     "livestream",
@@ -124,11 +125,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Applicants' documents: outside the web root, served only through a view that checks who
+# may see them (``applications.views.document_view``).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+#: The largest document an applicant may upload.
+APPLICATION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # Celery. Without a broker URL tasks run eagerly in-process, so a newcomer needs no Redis.
 REDIS_URL = env("REDIS_URL", default="")

@@ -8,13 +8,14 @@ from poverty import demo as poverty_demo
 from programs import demo as programs_demo
 from villages import demo as villages_demo
 from xuchang_ecom.accounts import demo as accounts_demo
+from xuchang_ecom.applications import demo as applications_demo
 from xuchang_ecom.reporting import demo as reporting_demo
 
 # Each registry contributes one loader, run in this order as the demo city account; each
 # skips what is already there, so running the command again keeps the data. The programs
 # come last: their history is rolled up from the registries and the approved reports.
 REGISTRY_LOADERS = [villages_demo.load, livestream_demo.load, poverty_demo.load, reporting_demo.load,
-                    programs_demo.load]
+                    applications_demo.load, programs_demo.load]
 
 
 class Command(BaseCommand):

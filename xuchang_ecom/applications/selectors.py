@@ -1,0 +1,79 @@
+"""Reading applications as a user may see them: a reporter their organisation's, county
+staff their county's, city staff all; anything else answers 404 as if it did not exist."""
+from datetime import date
+
+from django.db.models import Avg, Count, F, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.reporting.groups import members_of
+from xuchang_ecom.reporting.models import Report
+
+from .grants import get_kind
+from .models import Application, ApplicationStatus, Call, Conflict
+
+
+def application_list(*, user) -> QuerySet:
+    return Application.objects.visible_to(user).select_related("call", "organisation__region")
+
+
+def application_get(*, user, pk: int) -> Application:
+    application = application_list(user=user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def eligibility_problem(*, call: Call, organisation: Organisation) -> str | None:
+    """Why ``organisation`` may not apply to ``call`` (in the user's language), or None."""
+    from django.utils.translation import gettext as _
+
+    if not members_of(call.organisation_groups).filter(pk=organisation.pk).exists():
+        return _("This call is not for organisations of your type.")
+    counties = set(call.counties.values_list("pk", flat=True))
+    if counties and organisation.region.county_id not in counties:
+        return _("This call is not open to organisations in %(county)s.") % {"county": organisation.region.county}
+    kind = get_kind(call.kind)
+    if kind.subjects is not None and not kind.subjects(organisation).exists():
+        return _("Your organisation has nothing registered that this call is for (%(kind)s).") % {"kind": kind.label}
+    return None
+
+
+def calls_for(*, organisation: Organisation, day: date | None = None) -> list[tuple[Call, str | None]]:
+    """Published calls open on ``day`` (today), each with why ``organisation`` may not apply (or None)."""
+    day = day or timezone.localdate()
+    calls = Call.objects.published().filter(opens_on__lte=day, closes_on__gte=day).prefetch_related("counties")
+    return [(call, eligibility_problem(call=call, organisation=organisation)) for call in calls]
+
+
+def report_totals(*, organisation: Organisation, fields: list[str], before: date) -> dict[str, object]:
+    """Each of ``fields`` summed over the organisation's approved reports for the twelve
+    months before ``before``: what an application is pre-filled with."""
+    if not fields:
+        return {}
+    start = before.replace(year=before.year - 1)
+    totals = (Report.objects.approved()
+              .filter(organisation=organisation, period__month__gte=start, period__month__lt=before)
+              .aggregate(**{name: Sum(name) for name in fields}, months=Count("pk")))
+    months = totals.pop("months")
+    return {name: value for name, value in totals.items() if value is not None} if months else {}
+
+
+def has_conflict(*, user, organisation: Organisation) -> bool:
+    """Whether ``user`` is linked to ``organisation`` (bound to it, or a declared link)."""
+    return user.organisation_id == organisation.pk or Conflict.objects.filter(
+        user=user, organisation=organisation).exists()
+
+
+def ranking(*, user, call: Call) -> list[Application]:
+    """The call's submitted and decided applications the user may see, best average score
+    first (unscored last), each with ``average``, ``evaluators`` and its county opinion."""
+    applications = (
+        application_list(user=user)
+        .filter(call=call).exclude(status=ApplicationStatus.DRAFT)
+        .select_related("county_opinion")
+        .annotate(average=Avg("evaluations__total"), evaluators=Count("evaluations", distinct=True))
+        .order_by(F("average").desc(nulls_last=True), "organisation__name")
+    )
+    return list(applications)
