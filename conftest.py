@@ -88,6 +88,12 @@ def browser():
             yield browser
         finally:
             browser.close()
+            # Playwright's sync API runs the test in a greenlet of its own, where Django's
+            # connections (context-local) are not the ones pytest-django closes: close the
+            # test's here, or the test database cannot be dropped at the end of the run.
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.fixture

@@ -297,7 +297,9 @@ def county_opinion_give(*, user, application: Application, recommended: bool, co
     opinion, _created = CountyOpinion.objects.update_or_create(
         application=application, defaults={"recommended": recommended, "comment": comment.strip(), "user": user})
     verdict = _("recommended") if recommended else _("not recommended")
-    _record(application, ApplicationEvent.Action.COUNTY_OPINION, user, f"{verdict}. {comment.strip()}".strip())
+    _record(application, ApplicationEvent.Action.COUNTY_OPINION, user,
+            _("%(verdict)s: %(comment)s") % {"verdict": verdict, "comment": comment.strip()} if comment.strip()
+            else verdict)
     return opinion
 
 
