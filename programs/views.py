@@ -37,10 +37,13 @@ def _as_of(request) -> date | None:
 
 @login_required
 def program_list_view(request):
+    if not request.user.has_perm("programs.view_program"):
+        raise Http404
     programs = selectors.program_list(user=request.user)
     first = programs.first()
     if first is None:
-        raise Http404
+        # A new installation: where staff land after logging in, so say what to do.
+        return render(request, "programs/none.html")
     return redirect("programs:progress", pk=first.pk)
 
 

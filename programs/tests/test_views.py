@@ -105,3 +105,10 @@ def test_county_staff_cannot_drill_into_another_county(client, changge_user, pro
     target = anchors_target(program)
     assert client.get(reverse("programs:records", args=[target.pk, region("禹州市").pk])).status_code == 404
     assert client.get(reverse("programs:records", args=[target.pk, region("长葛市").pk])).status_code == 200
+
+
+def test_staff_landing_before_any_program_is_entered_are_told_what_to_do(client, city_user):
+    client.force_login(city_user)
+    response = client.get(reverse("programs:list"))
+    assert response.status_code == 200
+    assert "尚未录入任何规划" in response.content.decode()

@@ -8,7 +8,7 @@ may see the application.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,7 +234,7 @@ def decide_view(request, pk: int):
             messages.success(request, _("Application approved.") if action == "approve"
                              else _("Application rejected."))
         else:
-            raise Http404
+            return HttpResponseBadRequest(_("Unknown action."))
     except PermissionDenied:
         raise
     except ValidationError as error:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,7 +184,7 @@ def review_decide_view(request, pk: int):
             services.report_unlock(user=request.user, report=report, reason=request.POST.get("reason", ""))
             messages.success(request, _("Report unlocked and returned to its organisation."))
         else:
-            raise Http404
+            return HttpResponseBadRequest(_("Unknown action."))
     except PermissionDenied:
         raise
     except ValidationError as error:

@@ -1,0 +1,29 @@
+"""Refusing what should never reach a view."""
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose declared body is larger than ``MAX_REQUEST_BYTES``,
+    before Django reads or parses any of it (a 50 MB "spreadsheet" never reaches the
+    upload handlers, the disk or the parsers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            # Before LocaleMiddleware: answer in the language the browser asks for.
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("The upload is %(size)s; at most %(limit)s can be sent at once.") % {
+                    "size": filesizeformat(length), "limit": filesizeformat(limit)}
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
