@@ -213,6 +213,21 @@ class Snapshot(models.Model):
         return f"{self.target} · {self.region.name} · {self.as_of}: {self.value}"
 
 
+class RollupDue(models.Model):
+    """A roll-up that could not be enqueued (the broker was down): kept in the database so
+    ``programs.rollup_catch_up`` runs it once the broker is back, not only at night."""
+
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("roll-up due")
+        verbose_name_plural = _("roll-ups due")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
 class BriefingStatus(models.TextChoices):
     PENDING = "pending", _("waiting")
     RUNNING = "running", _("being built")

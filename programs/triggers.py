@@ -8,8 +8,9 @@ commits, one roll-up is enqueued:
 - with a broker, once per ``ROLLUP_DEBOUNCE_SECONDS`` across processes: the first write
   sets a marker in the cache and enqueues the task to run when the window closes, so every
   write inside the window is included and a burst of 1,000 writes costs one roll-up;
-- if the broker (or the cache) is unreachable, the failure is logged and the write stands;
-  the nightly run (``programs.rollup_daily``) catches up.
+- if the broker (or the cache) is unreachable, the failure is logged, the write stands and
+  the roll-up is kept as due in the database (``RollupDue``); ``programs.rollup_catch_up``,
+  which beat runs every minute, runs it once the broker is back.
 """
 import logging
 import time
@@ -58,7 +59,17 @@ def _enqueue() -> None:
         rollup.apply_async(countdown=window, retry=False)
     except Exception:
         _broker_down_until = time.monotonic() + window
-        logger.exception("Could not enqueue the roll-up; the nightly run will catch up")
+        logger.exception("Could not enqueue the roll-up; it is kept as due and caught up once the broker is back")
+        _keep_due()
+
+
+def _keep_due() -> None:
+    from .models import RollupDue
+
+    try:
+        RollupDue.objects.create()
+    except Exception:
+        logger.exception("Could not keep the roll-up as due either; the nightly run will catch up")
 
 
 def _changed(sender, **kwargs) -> None:

@@ -30,3 +30,5 @@ urlpatterns = [
     # the Content Security Policy holds. (ReDoc injects inline styles and is not offered.)
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler500 = "xuchang_ecom.common.views.server_error"

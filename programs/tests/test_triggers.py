@@ -94,6 +94,24 @@ def test_a_write_succeeds_when_the_broker_is_unreachable_and_the_failure_is_logg
     assert apply_async.call_count == 1
 
 
+@committing
+def test_a_roll_up_the_broker_refused_is_caught_up_by_the_next_catch_up_run(city_user, with_broker):
+    from programs import tasks
+    from programs.models import RollupDue
+
+    plan()
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch("programs.tasks.rollup.apply_async", side_effect=refused):
+        add_brand(city_user, 1)
+    assert RollupDue.objects.count() == 1
+    assert not Snapshot.objects.exists()
+
+    assert tasks.rollup_catch_up.apply().get() > 0
+    assert Snapshot.objects.city().get(target__metric_key="livestream.brands_incubated").value == 1
+    assert not RollupDue.objects.exists()
+    assert tasks.rollup_catch_up.apply().get() == 0  # nothing due, nothing done
+
+
 def test_rolled_back_writes_ask_for_nothing(city_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
         add_brand(city_user, 1)

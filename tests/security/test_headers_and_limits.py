@@ -87,3 +87,37 @@ def test_no_role_holds_a_permission_to_change_an_audit_log():
         writes = {f"{app_label}.{action}_{model_name}" for action in ("add", "change", "delete")}
         for role, permissions in ROLE_PERMISSIONS.items():
             assert not writes & permissions, f"{role} may write {label}"
+
+
+def test_a_database_that_is_down_answers_503_with_retry_after_not_a_traceback(client, monkeypatch):
+    from django.db import OperationalError
+
+    from programs import views
+
+    def down(request):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(views, "public_dashboard", lambda: down(None))
+    client.raise_request_exception = False
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert response.content.decode() == "服务暂时不可用，请几秒钟后重试。"
+    assert "Traceback" not in response.content.decode() and "127.0.0.1" not in response.content.decode()
+
+
+def test_any_other_failure_is_a_plain_500_that_gives_nothing_away(client, monkeypatch):
+    from programs import views
+
+    def broken():
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(views, "public_dashboard", broken)
+    client.raise_request_exception = False
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.get("/")
+    assert response.status_code == 500 and "secret detail" not in response.content.decode()

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -60,3 +61,19 @@ def start(request):
     if user.has_perm("programs.view_program"):
         return redirect("programs:list")
     return redirect("admin:index") if user.is_staff else redirect("home")
+
+
+def server_error(request):
+    """The 500 page, plain so it renders whatever failed; a database that is down (being
+    restarted, say) answers 503 with Retry-After instead, since trying again will work."""
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse
+    from django.utils.translation import gettext as _
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable: %s", error)
+        return HttpResponse(_("The service is briefly unavailable; please try again in a few seconds."),
+                            status=503, headers={"Retry-After": "10"}, content_type="text/plain; charset=utf-8")
+    return HttpResponse(_("Something went wrong on our side; it has been logged. Please try again later."),
+                        status=500, content_type="text/plain; charset=utf-8")

@@ -184,6 +184,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # The nightly roll-up: today's snapshots, every stored date refreshed (programs.tasks).
     "programs-rollup-daily": {"task": "programs.rollup_daily", "schedule": crontab(hour=1, minute=30)},
+    # A roll-up that could not be enqueued while the broker was down, once it is back.
+    "programs-rollup-catch-up": {"task": "programs.rollup_catch_up", "schedule": 60.0},
     # Report reminders (reporting.tasks), in the morning of the working day.
     "reporting-reminders-daily": {"task": "reporting.send_reminders", "schedule": crontab(hour=8, minute=30)},
 }
