@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PORT ?= 8000
 
-.PHONY: run test install lint migrations-check deploy-check messages clean bench
+.PHONY: run test install lint migrations-check deploy-check messages clean bench check-hard
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ run: install
 ## The whole suite: SQLite by default, PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 test: install
 	$(PY) -m pytest
+
+## Reliability and security on the real stack, started on loopback on spare ports: a
+## PostgreSQL and a Redis of its own, gunicorn, a Celery worker and beat (see tests/hard).
+## Not part of `make test`; needs PostgreSQL's server programs and redis-server installed.
+check-hard: install
+	rm -f tests/artifacts/check-hard.txt
+	$(PY) -m pytest tests/hard tests/security -o addopts="--strict-markers -p no:cacheprovider" -p no:randomly
+	@cat tests/artifacts/check-hard.txt
 
 lint: install
 	$(VENV)/bin/ruff check .
