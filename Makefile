@@ -29,7 +29,7 @@ test: install
 ## Not part of `make test`; needs PostgreSQL's server programs and redis-server installed.
 check-hard: install
 	rm -f tests/artifacts/check-hard.txt
-	$(PY) -m pytest tests/hard tests/security -o addopts="--strict-markers -p no:cacheprovider" -p no:randomly
+	$(PY) -m pytest tests/hard tests/security -o addopts="--strict-markers -p no:cacheprovider -p no:locust"
 	@cat tests/artifacts/check-hard.txt
 
 lint: install

@@ -154,6 +154,8 @@ class Processes:
             "PERSONAL_DATA_HASH_KEY": "check-hard-hash-key",
             "CONN_MAX_AGE": "60",
             "ROLLUP_DEBOUNCE_SECONDS": "2",
+            # A roll-up whose worker was killed comes back after 15 s, not an hour.
+            "CELERY_VISIBILITY_TIMEOUT": "15",
             "OPEN_DATA_RATE": "100000/min",
             "PRIVATE_MEDIA_ROOT": str(self.log_dir / "private"),
             "LOG_LEVEL": "WARNING",

@@ -180,6 +180,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2, "socket_connect_timeout": 2,
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+    # A task whose worker died before acknowledging it (tasks ack late) is delivered again
+    # after this long; longer than any task's time limit and countdown.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BEAT_SCHEDULE = {
     # The nightly roll-up: today's snapshots, every stored date refreshed (programs.tasks).
