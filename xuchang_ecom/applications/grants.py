@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.common.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,13 @@ class GrantKind:
     granted: str = ""
 
 
-_KINDS: dict[str, GrantKind] = {}
-
-
-def register(kind: GrantKind) -> GrantKind:
-    existing = _KINDS.get(kind.key)
-    if existing is not None and existing is not kind:
-        raise ValueError(f"Grant kind {kind.key!r} is registered twice")
-    _KINDS[kind.key] = kind
-    return kind
-
-
-def get_kind(key: str) -> GrantKind:
-    return _KINDS[key]
+_KINDS: Registry[GrantKind] = Registry("Grant kind")
+register = _KINDS.register
+get_kind = _KINDS.get
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(kind.key, kind.label) for kind in _KINDS.values()]
+    return [(kind.key, kind.label) for kind in _KINDS.in_order_registered()]
 
 
 SUPPORT_FUND = register(GrantKind(key="support_fund", label=_("Support fund"), granted=_("support fund")))

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from .registry import Registry
+
 # county-level division id (None: placed at city level) -> value
 CountyValues = dict[int | None, Decimal]
 
@@ -48,25 +50,10 @@ class Metric:
         return sum(self.by_county(as_of).values(), Decimal(0))
 
 
-_REGISTRY: dict[str, Metric] = {}
-
-
-def register(metric: Metric) -> Metric:
-    """Add ``metric``; raises ValueError if its key is already taken by another metric."""
-    existing = _REGISTRY.get(metric.key)
-    if existing is not None and existing is not metric:
-        raise ValueError(f"Metric key {metric.key!r} is registered twice")
-    _REGISTRY[metric.key] = metric
-    return metric
-
-
-def get_metric(key: str) -> Metric:
-    """The metric registered under ``key``; raises KeyError for an unknown key."""
-    return _REGISTRY[key]
-
-
-def all_metrics() -> list[Metric]:
-    return sorted(_REGISTRY.values(), key=lambda m: m.key)
+_METRICS: Registry[Metric] = Registry("Metric")
+register = _METRICS.register
+get_metric = _METRICS.get
+all_metrics = _METRICS.all
 
 
 def metric_choices() -> list[tuple[str, str]]:
@@ -96,17 +83,6 @@ class Aggregate:
     differences: Callable[[], list[str]]
 
 
-_AGGREGATES: dict[str, Aggregate] = {}
-
-
-def register_aggregate(aggregate: Aggregate) -> Aggregate:
-    """Add ``aggregate``; raises ValueError if its key is already taken by another one."""
-    existing = _AGGREGATES.get(aggregate.key)
-    if existing is not None and existing is not aggregate:
-        raise ValueError(f"Aggregate key {aggregate.key!r} is registered twice")
-    _AGGREGATES[aggregate.key] = aggregate
-    return aggregate
-
-
-def all_aggregates() -> list[Aggregate]:
-    return sorted(_AGGREGATES.values(), key=lambda a: a.key)
+_AGGREGATES: Registry[Aggregate] = Registry("Aggregate")
+register_aggregate = _AGGREGATES.register
+all_aggregates = _AGGREGATES.all
