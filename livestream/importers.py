@@ -148,7 +148,7 @@ def _csv_rows(file_format: CSV, data: bytes) -> Iterator[list[str]]:
     text = file_format.decode(data)
     # Old Mac Excel ends lines with a bare carriage return.
     newline = "\n" if "\n" in text or "\r" not in text else "\r"
-    reader = csv.reader(_lines(text, newline))
+    reader = csv.reader(_lines(text, newline), delimiter=file_format.delimiter(text))
     try:
         yield from reader
     except csv.Error as error:

@@ -1,4 +1,5 @@
 """Uploads that are too big, not what their name says, or zip bombs are refused unparsed."""
+import codecs
 import io
 import zipfile
 
@@ -134,3 +135,24 @@ def test_a_csv_in_neither_utf8_nor_gb18030_is_refused():
     with pytest.raises(ImportFileRejected) as refused:
         CSV().create_dataset(b"\x81\x30\xff\xff,\n")
     assert refused.value.code == "unknown_encoding"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_csv_with_its_bom_reads_like_any_other(encoding):
+    content = "名称,县（市、区）\n示例村,长葛市\n".encode(encoding)
+    if encoding == "utf-16-be":
+        content = codecs.BOM_UTF16_BE + content
+    dataset = CSV().create_dataset(content)
+    assert dataset.headers == ["名称", "县（市、区）"] and dataset[0] == ("示例村", "长葛市")
+
+
+def test_excels_unicode_text_tab_separated_utf16_reads_too():
+    content = "名称\t县（市、区）\r\n示例村\t长葛市\r\n".encode("utf-16")
+    dataset = CSV().create_dataset(content)
+    assert dataset.headers == ["名称", "县（市、区）"] and dataset[0] == ("示例村", "长葛市")
+
+
+def test_nul_bytes_without_a_utf16_bom_are_still_refused():
+    with pytest.raises(ImportFileRejected) as refused:
+        CSV().create_dataset(b"a,b\n\x00\x01,c\n")
+    assert refused.value.code == "not_csv"

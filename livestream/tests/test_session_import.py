@@ -147,6 +147,15 @@ def test_a_gbk_encoded_csv_imports(city_user, world):
     assert Session.objects.get().title == "长葛蜂蜜节"
 
 
+def test_excels_unicode_text_utf16_and_tab_separated_imports(city_user, world):
+    rows = [a_row(标题="长葛蜂蜜节"), a_row(标题="禹州钧瓷夜")]
+    text = "\r\n".join("\t".join(row) for row in [list(rows[0]), *[list(row.values()) for row in rows]]) + "\r\n"
+    result = import_csv(city_user, text.encode("utf-16"))
+
+    assert result.ok, result.messages()
+    assert sorted(Session.objects.values_list("title", flat=True)) == ["禹州钧瓷夜", "长葛蜂蜜节"]
+
+
 def test_a_utf8_csv_with_a_bom_and_english_headers_imports(city_user, world):
     with translation.override("en"):
         headers = [str(Session._meta.get_field(name).verbose_name) for name in COLUMNS]

@@ -209,13 +209,16 @@ class SpreadsheetFormat(base_formats.TablibFormat):
 
 
 class CSV(SpreadsheetFormat, base_formats.CSV):
-    """Comma-separated text in UTF-8 (with or without BOM) or GB18030/GBK."""
+    """Comma-separated text in UTF-8 (with or without BOM), GB18030/GBK, or UTF-16 with its
+    BOM; tab-separated too, as Excel's "Unicode text" saves it."""
 
     # Magic numbers of files people save as .csv by mistake: zip (.xlsx), OLE (.xls), PDF.
     BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
+    UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
     def check_content(self, data: bytes) -> None:
-        if data.startswith(self.BINARY_SIGNATURES) or b"\x00" in data:
+        text_with_nul = b"\x00" in data and not data.startswith(self.UTF16_BOMS)
+        if data.startswith(self.BINARY_SIGNATURES) or text_with_nul:
             raise ImportFileRejected(
                 gettext("This is not a CSV text file. Save it from Excel as “CSV (逗号分隔)”."),
                 code="not_csv",
@@ -224,13 +227,15 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
 
     @staticmethod
     def decode(data: bytes) -> str:
-        """The text of ``data``: UTF-8 with or without BOM, else GB18030 (a superset of GBK).
+        """The text of ``data``: UTF-16 when it starts with a UTF-16 BOM, else UTF-8 with or
+        without BOM, else GB18030 (a superset of GBK).
 
-        Raises ImportFileRejected if it is neither.
+        Raises ImportFileRejected if it is none of them.
         """
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8):]
-        for encoding in ("utf-8", "gb18030"):
+        encodings = ("utf-16",) if data.startswith(CSV.UTF16_BOMS) else ("utf-8", "gb18030")
+        for encoding in encodings:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
@@ -240,8 +245,15 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
             code="unknown_encoding",
         )
 
+    @staticmethod
+    def delimiter(text: str) -> str:
+        """A tab when the header line has tabs and no comma (Excel's "Unicode text"), else a comma."""
+        header = text[:text.find("\n")] if "\n" in text else text
+        return "\t" if "\t" in header and "," not in header else ","
+
     def read_rows(self, data: bytes) -> list[list[Any]]:
-        return list(csv.reader(io.StringIO(self.decode(data), newline="")))
+        text = self.decode(data)
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter(text)))
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
         out = io.StringIO()
