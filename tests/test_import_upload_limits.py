@@ -156,3 +156,10 @@ def test_nul_bytes_without_a_utf16_bom_are_still_refused():
     with pytest.raises(ImportFileRejected) as refused:
         CSV().create_dataset(b"a,b\n\x00\x01,c\n")
     assert refused.value.code == "not_csv"
+
+
+def test_a_nul_character_inside_a_utf16_cell_is_refused_before_anything_is_written():
+    content = "名称,县（市、区）\n示例\x00村,长葛市\n".encode("utf-16")
+    with pytest.raises(ImportFileRejected) as refused:
+        CSV().create_dataset(content)
+    assert refused.value.code == "nul"

@@ -237,9 +237,14 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
         encodings = ("utf-16",) if data.startswith(CSV.UTF16_BOMS) else ("utf-8", "gb18030")
         for encoding in encodings:
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            if "\x00" in text:
+                # No database column can keep it, and no spreadsheet writes it in text.
+                raise ImportFileRejected(gettext("The file contains a NUL character, which no text cell can hold; "
+                                                 "save it again from Excel."), code="nul")
+            return text
         raise ImportFileRejected(
             gettext("The text encoding of this CSV file is not recognised; save it as UTF-8."),
             code="unknown_encoding",

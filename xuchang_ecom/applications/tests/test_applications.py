@@ -473,3 +473,12 @@ def test_a_form_left_open_in_another_tab_changes_nothing_and_says_why(client, ap
     assert "本次未做任何修改" in client.get(response.url).content.decode()
     application.refresh_from_db()
     assert application.statement == "第一个标签页"
+
+
+def test_a_nul_character_posted_in_the_form_is_dropped_not_a_server_error(client, applicant, agency_call):
+    application = services.application_start(user=applicant, call=agency_call)
+    client.force_login(applicant)
+    response = edit(client, application, statement="带\x00贫", **{"figure:sales": "12\x0034"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.statement == "带贫" and application.figures["sales"] == "1234.00"

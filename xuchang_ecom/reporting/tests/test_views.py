@@ -150,3 +150,11 @@ def test_an_unlocked_report_shows_the_reporter_why_it_came_back(client, city_use
     services.report_unlock(user=city_user, report=report, reason="企业申请更正销售额")
     client.force_login(reporter_a)
     assert "企业申请更正销售额" in client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+
+
+def test_a_nul_character_posted_in_a_figure_is_dropped_not_a_server_error(client, reporter_a, draft):
+    client.force_login(reporter_a)
+    response = post_form(client, draft, sales="12\x0034")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.sales == 1234 and "\x00" not in str(draft.draft_input)
