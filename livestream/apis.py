@@ -14,7 +14,9 @@ from .models import Agency, Anchor, Base, Platform, Session, SessionKind
 
 class AnchorOutputSerializer(serializers.ModelSerializer):
     place_path = serializers.CharField(source="region.display_path", read_only=True)
-    agency_name = serializers.CharField(source="agency.organisation.name", read_only=True, default=None)
+    agency_name = serializers.CharField(
+        source="agency.organisation.name", read_only=True, default=None, allow_null=True,
+    )
     real_name = serializers.SerializerMethodField()
     mobile = serializers.SerializerMethodField()
     accounts = serializers.SerializerMethodField()
@@ -90,8 +92,10 @@ class AnchorDetailApi(generics.RetrieveAPIView):
 class SessionOutputSerializer(serializers.ModelSerializer):
     platform_name = serializers.CharField(source="platform.name", read_only=True)
     place_path = serializers.CharField(source="region.display_path", read_only=True)
-    base_name = serializers.CharField(source="base.name", read_only=True, default=None)
-    agency_name = serializers.CharField(source="agency.organisation.name", read_only=True, default=None)
+    base_name = serializers.CharField(source="base.name", read_only=True, default=None, allow_null=True)
+    agency_name = serializers.CharField(
+        source="agency.organisation.name", read_only=True, default=None, allow_null=True,
+    )
     # A method field, not source="get_kind_display": DRF inspects a callable source's
     # signature on every row, a fifth of the time of a 100-row page.
     kind_display = serializers.SerializerMethodField()

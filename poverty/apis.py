@@ -68,8 +68,10 @@ class EmploymentOutputSerializer(serializers.ModelSerializer):
     household_head_name = serializers.SerializerMethodField()
     household_resident_id = serializers.SerializerMethodField(help_text="Always masked.")
     member_name = serializers.SerializerMethodField()
-    enterprise_name = serializers.CharField(source="enterprise.organisation.name", read_only=True, default=None)
-    base_name = serializers.CharField(source="base.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(
+        source="enterprise.organisation.name", read_only=True, default=None, allow_null=True,
+    )
+    base_name = serializers.CharField(source="base.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Employment

@@ -102,10 +102,10 @@ class DesignationPublicSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     kind = serializers.CharField()
     place = serializers.CharField(source="place.display_path")
-    county = serializers.CharField(source="place.county.name", default=None)
+    county = serializers.CharField(source="place.county.name", default=None, allow_null=True)
     main_products = serializers.CharField()
     online_shops = serializers.IntegerField(allow_null=True)
-    source = serializers.CharField(source="source.title", default=None)
+    source = serializers.CharField(source="source.title", default=None, allow_null=True)
 
 
 class DesignationPublicListApi(PublicListApi):
@@ -154,7 +154,7 @@ class BasePublicSerializer(serializers.Serializer):
     name = serializers.CharField()
     place = serializers.CharField(source="region.display_path")
     kind = serializers.CharField(source="get_kind_display")
-    operator = serializers.CharField(source="operator.name", default=None)
+    operator = serializers.CharField(source="operator.name", default=None, allow_null=True)
     opened_on = serializers.DateField(allow_null=True)
     closed_on = serializers.DateField(allow_null=True)
     committed_sessions_per_month = serializers.IntegerField(allow_null=True)
@@ -173,7 +173,7 @@ class BasePublicListApi(PublicListApi):
 
 class AgencyPublicSerializer(serializers.Serializer):
     name = serializers.CharField(source="organisation.name")
-    unified_social_credit_code = serializers.CharField(source="organisation.uscc", default=None)
+    unified_social_credit_code = serializers.CharField(source="organisation.uscc", default=None, allow_null=True)
     place = serializers.CharField(source="organisation.region.display_path")
     supported_on = serializers.DateField()
     support_batch = serializers.CharField()
@@ -199,7 +199,7 @@ class BrandPublicSerializer(serializers.Serializer):
     name = serializers.CharField()
     category = serializers.CharField()
     place = serializers.CharField(source="region.display_path")
-    owner = serializers.CharField(source="owner.name", default=None)
+    owner = serializers.CharField(source="owner.name", default=None, allow_null=True)
     incubated_on = serializers.DateField(allow_null=True)
 
 

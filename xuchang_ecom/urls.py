@@ -32,3 +32,4 @@ urlpatterns = [
 ]
 
 handler500 = "xuchang_ecom.common.views.server_error"
+handler404 = "xuchang_ecom.common.views.page_not_found"

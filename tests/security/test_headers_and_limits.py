@@ -121,3 +121,28 @@ def test_any_other_failure_is_a_plain_500_that_gives_nothing_away(client, monkey
     cache.clear()
     response = client.get("/")
     assert response.status_code == 500 and "secret detail" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page_size", ["null", "0", "-5", "501", "1.5", "abc"])
+def test_an_invalid_page_size_is_a_400_not_silently_the_default(client, page_size):
+    response = client.get("/api/v1/clusters/", {"page_size": page_size})
+    assert response.status_code == 400 and "page_size" in response.json()
+
+
+def test_a_repeated_page_size_is_a_400_and_a_valid_one_is_honoured(client):
+    assert client.get("/api/v1/clusters/?page_size=5&page_size=6").status_code == 400
+    assert client.get("/api/v1/clusters/", {"page_size": "5"}).status_code == 200
+
+
+def test_a_nul_character_in_the_query_string_is_a_400_not_a_server_error(client):
+    response = client.get("/api/v1/brands/?county=%E9%95%BF%00x")
+    assert response.status_code == 400 and response.json() == {"detail": "请求中含有 NUL 字符。"}
+    assert client.get("/calls/?q=a%00").status_code == 400
+
+
+def test_basic_credentials_with_a_nul_character_are_refused_not_a_server_error(client):
+    import base64
+
+    auth = "Basic " + base64.b64encode(b"city\x00:x").decode()
+    response = client.get("/api/livestream/sessions/", HTTP_AUTHORIZATION=auth)
+    assert response.status_code in (401, 403)

@@ -1,6 +1,6 @@
 """Refusing what should never reach a view."""
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,4 +26,20 @@ class RequestSizeLimitMiddleware:
                 message = _("The upload is %(size)s; at most %(limit)s can be sent at once.") % {
                     "size": filesizeformat(length), "limit": filesizeformat(limit)}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Answer 400 to a query string holding a NUL character: no text column can compare
+    with it, so PostgreSQL would refuse the query with a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            message = _("The request contains a NUL character.")
+            if request.path.startswith("/api/"):  # as the API's own errors are
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -77,3 +77,15 @@ def server_error(request):
                             status=503, headers={"Retry-After": "10"}, content_type="text/plain; charset=utf-8")
     return HttpResponse(_("Something went wrong on our side; it has been logged. Please try again later."),
                         status=500, content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (a URL no route matches answers like the API's own 404s),
+    Django's page elsewhere."""
+    from django.views.defaults import page_not_found as default
+
+    if request.path.startswith("/api/"):
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return default(request, exception)
