@@ -146,3 +146,10 @@ def test_basic_credentials_with_a_nul_character_are_refused_not_a_server_error(c
     auth = "Basic " + base64.b64encode(b"city\x00:x").decode()
     response = client.get("/api/livestream/sessions/", HTTP_AUTHORIZATION=auth)
     assert response.status_code in (401, 403)
+
+
+def test_an_api_url_no_route_matches_answers_json_and_a_page_url_html(client):
+    api = client.get("/api/livestream/anchors/-1/")
+    assert api.status_code == 404 and api["Content-Type"] == "application/json"
+    page = client.get("/nowhere/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
