@@ -149,12 +149,17 @@ def rollup_run(*, as_of: date, aggregates: bool = True) -> int:
     return len(rows)
 
 
+def rollup_dates(dates) -> list[int]:
+    """Run the roll-up for each of ``dates`` in turn, rebuilding the tables of totals
+    once (with the first); returns how many snapshots each date stored."""
+    return [rollup_run(as_of=as_of, aggregates=position == 0) for position, as_of in enumerate(dates)]
+
+
 def rollup_backfill(*, start: date, end: date) -> list[date]:
     """Store the snapshots of every month end from ``start`` to ``end`` (and of ``end``
     itself when it is not a month end); returns the dates computed."""
     dates = rollup.backfill_dates(start, end)
-    for position, as_of in enumerate(dates):
-        rollup_run(as_of=as_of, aggregates=position == 0)
+    rollup_dates(dates)
     return dates
 
 

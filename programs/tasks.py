@@ -36,10 +36,7 @@ def rollup_daily() -> int:
     today = timezone.localdate()
     first = Snapshot.objects.aggregate(first=Min("as_of"))["first"] or today
     stored = set(Snapshot.objects.filter(as_of__in=month_ends(first, today)).values_list("as_of", flat=True))
-    total = 0
-    for position, day in enumerate(sorted({*stored, today})):
-        total += services.rollup_run(as_of=day, aggregates=position == 0)
-    return total
+    return sum(services.rollup_dates(sorted({*stored, today})))
 
 
 @shared_task(name="programs.rollup_catch_up", **ROLLUP_OPTIONS)

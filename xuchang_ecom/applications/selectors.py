@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Avg, Count, F, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.reporting.groups import members_of
@@ -27,11 +28,9 @@ def application_get(*, user, pk: int) -> Application:
 
 def eligibility_problem(*, call: Call, organisation: Organisation) -> str | None:
     """Why ``organisation`` may not apply to ``call`` (in the user's language), or None."""
-    from django.utils.translation import gettext as _
-
     if not members_of(call.organisation_groups).filter(pk=organisation.pk).exists():
         return _("This call is not for organisations of your type.")
-    counties = set(call.counties.values_list("pk", flat=True))
+    counties = {county.pk for county in call.counties.all()}  # prefetched by calls_for
     if counties and organisation.region.county_id not in counties:
         return _("This call is not open to organisations in %(county)s.") % {"county": organisation.region.county}
     kind = get_kind(call.kind)

@@ -2,9 +2,11 @@ import logging
 import sys
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -66,10 +68,6 @@ def start(request):
 def server_error(request):
     """The 500 page, plain so it renders whatever failed; a database that is down (being
     restarted, say) answers 503 with Retry-After instead, since trying again will work."""
-    from django.db import InterfaceError, OperationalError
-    from django.http import HttpResponse
-    from django.utils.translation import gettext as _
-
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
         logger.warning("Database unavailable: %s", error)
@@ -82,10 +80,6 @@ def server_error(request):
 def page_not_found(request, exception):
     """404: JSON under /api/ (a URL no route matches answers like the API's own 404s),
     Django's page elsewhere."""
-    from django.views.defaults import page_not_found as default
-
     if request.path.startswith("/api/"):
-        from django.utils.translation import gettext as _
-
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return default(request, exception)
+    return defaults.page_not_found(request, exception)

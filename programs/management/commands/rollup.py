@@ -54,8 +54,7 @@ class Command(BaseCommand):
 
         if check:
             return self._check(dates)
-        for position, day in enumerate(dates):
-            rows = services.rollup_run(as_of=day, aggregates=position == 0)
+        for day, rows in zip(dates, services.rollup_dates(dates), strict=True):
             self.stdout.write(f"{day}: {rows} snapshots")
         first = Snapshot.objects.aggregate(first=Min("as_of"))["first"]
         self.stdout.write(self.style.SUCCESS(f"{len(dates)} dates computed; history starts {first}."))
