@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Region
@@ -66,7 +67,7 @@ class Cluster(models.Model):
         ordering = ["name"]
         constraints = [
             dates_in_order("recognised_on", "revoked_on", "livestream_cluster_revoked_after_recognised"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(recognised_on__isnull=False),
                 name="livestream_cluster_revoked_only_if_recognised",
                 violation_error_message=_("Only a recognised cluster can be revoked."),
@@ -162,7 +163,7 @@ class Agency(models.Model):
         ordering = ["organisation__name"]
         constraints = [
             dates_in_order("supported_on", "support_ended_on", "livestream_agency_support_ends_after_start"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(support_ended_on__isnull=True) | Q(supported_on__isnull=False),
                 name="livestream_agency_withdrawn_only_if_supported",
                 violation_error_message=_("Support can only be withdrawn from a supported agency."),
@@ -345,16 +346,16 @@ class Session(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-started_at"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(sales__gte=0), name="livestream_session_sales_not_negative",
                 violation_error_message=_("Sales cannot be negative."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
                 name="livestream_session_quantity_not_negative",
                 violation_error_message=_("The quantity sold cannot be negative."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="livestream_session_quantity_has_unit",
                 violation_error_message=_("Give the unit of the quantity sold."),
             ),
@@ -434,7 +435,7 @@ class Contest(models.Model):
         default_permissions = REGISTRY_PERMISSIONS
         ordering = ["-held_on"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(winners__lte=models.F("entrants")), name="livestream_contest_winners_le_entrants",
                 violation_error_message=_("A contest cannot have more winners than entrants."),
             )

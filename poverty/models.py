@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.crypto import EncryptedTextField, keyed_hash
 from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
@@ -30,7 +31,7 @@ REVEAL_PERMISSION = "poverty.reveal_resident_id"
 
 
 def _not_negative(field: str, name: str, message) -> models.CheckConstraint:
-    return models.CheckConstraint(
+    return CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}), name=name,
         violation_error_message=message,
     )
@@ -173,15 +174,15 @@ class Household(models.Model):
         permissions = [("reveal_resident_id", _("Can reveal a full resident ID number"))]
         ordering = ["village__path", "head_name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(size__gte=1), name="poverty_household_has_members",
                 violation_error_message=_("A household has at least one member."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(disabled_members__lte=models.F("size")), name="poverty_household_disabled_le_size",
                 violation_error_message=_("A household cannot have more members with disabilities than members."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(exited_in__isnull=True) | Q(exited_in__gte=FIRST_REGISTRATION_YEAR),
                 name="poverty_household_exit_after_registration",
                 violation_error_message=_("Households were first registered in 2014: the exit year cannot be earlier."),
@@ -276,7 +277,7 @@ class WorkplaceLink(models.Model):
         abstract = True
         default_permissions = REGISTRY_PERMISSIONS
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(enterprise__isnull=False, base__isnull=True)
                 | Q(enterprise__isnull=True, base__isnull=False),
                 name="%(app_label)s_%(class)s_enterprise_or_base",
@@ -357,7 +358,7 @@ class Dividend(WorkplaceLink):
         constraints = [
             *WorkplaceLink.Meta.constraints,
             _not_negative("amount", "poverty_dividend_amount_not_negative", _("An amount cannot be negative.")),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(year__gte=FIRST_REGISTRATION_YEAR), name="poverty_dividend_year_plausible",
                 violation_error_message=_("Households were first registered in 2014: a dividend cannot be for an "
                                           "earlier year."),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.metrics import metric_choices
 from xuchang_ecom.regions.models import Level, Region
 
@@ -36,7 +37,7 @@ class Program(models.Model):
         verbose_name_plural = _("programs")
         ordering = ["-starts_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="programs_program_dates_in_order",
                 violation_error_message=_("A program cannot end before it starts."),
             ),
@@ -75,17 +76,17 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "metric_key"], name="programs_one_target_per_metric",
                                     violation_error_message=_("This program already tracks this metric.")),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(value__isnull=True, deadline__isnull=True)
                 | Q(value__isnull=False, deadline__isnull=False),
                 name="programs_target_value_and_deadline_together",
                 violation_error_message=_("A target needs both a value and a deadline; an indicator has neither."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0), name="programs_target_value_not_negative",
                 violation_error_message=_("A target cannot be negative."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gt=models.F("baseline_on")),
                 name="programs_deadline_after_baseline",
                 violation_error_message=_("The deadline must come after the baseline date."),
@@ -143,7 +144,7 @@ class CountyTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "county"], name="programs_one_part_per_county",
                                     violation_error_message=_("This county-level division already has a part.")),
-            models.CheckConstraint(condition=Q(value__gte=0), name="programs_part_not_negative",
+            CheckConstraint(condition=Q(value__gte=0), name="programs_part_not_negative",
                                    violation_error_message=_("A target cannot be negative.")),
         ]
 
@@ -257,7 +258,7 @@ class Briefing(models.Model):
         ordering = ["-requested_at", "-pk"]
         default_permissions = ("view", "add")
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="programs_briefing_progress_percent"),
+            CheckConstraint(condition=Q(progress__lte=100), name="programs_briefing_progress_percent"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Level, Region
 
@@ -103,12 +104,12 @@ class Designation(models.Model):
             models.UniqueConstraint(
                 fields=["place", "kind", "year"], name="villages_one_designation_per_place_kind_year"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(online_sales__isnull=True) | Q(online_sales__gte=0),
                 name="villages_online_sales_not_negative",
                 violation_error_message=_("Online sales cannot be negative."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(year__gte=FIRST_LIST_YEAR), name="villages_designation_year_plausible",
                 violation_error_message=_("Alibaba's lists of Taobao villages start in 2009."),
             ),

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.regions.models import Region
 
 from .validators import validate_uscc
@@ -77,12 +78,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~models.Q(role="county") | models.Q(region__isnull=False),
                 name="accounts_county_staff_has_region",
                 violation_error_message=_("County bureau staff must be bound to a county-level division."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~models.Q(role="reporter")
                 | models.Q(organisation__isnull=False)
                 | models.Q(is_superuser=True),

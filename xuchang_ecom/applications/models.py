@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.regions.models import Region
 from xuchang_ecom.reporting.review import Reviewable, ReviewEvent
 
@@ -60,7 +61,7 @@ class Call(models.Model):
         permissions = [("evaluate_application", _("Can score and decide applications")),
                        ("give_county_opinion", _("Can give the county's opinion on applications"))]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
+            CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
                                    name="applications_call_closes_after_opening",
                                    violation_error_message=_("A call cannot close before it opens.")),
         ]

@@ -474,13 +474,19 @@ class RegionWidget(widgets.Widget):
     a place that disagrees with it is an error.
     """
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A resource's fields are copied per instance, so this lives for one import:
+        # a file names the same few places on thousands of rows.
+        self._found: dict[str, Region | None] = {}
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         code = cell_text((row or {}).get(str(REGION_CODE_COLUMN)))
         if not text and not code:
             return None
-        region = _region_or_error(text or code)
-        if text and code and _region_or_error(code) != region:
+        region = self._region_or_error(text or code)
+        if text and code and self._region_or_error(code) != region:
             raise ValueError(
                 gettext("The place “%(place)s” does not have the statistical code %(code)s.")
                 % {"place": text, "code": code}
@@ -490,29 +496,36 @@ class RegionWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         return value.display_path if value is not None else ""
 
-
-def _region_or_error(value: str) -> Region:
-    region = region_find(value=value)
-    if region is None:
-        raise ValueError(
-            gettext(
-                "No place “%(value)s” was found: give its 12-digit statistical code or its "
-                "full path, e.g. 长葛市/佛耳湖镇/岗李村."
+    def _region_or_error(self, value: str) -> Region:
+        if value not in self._found:
+            self._found[value] = region_find(value=value)
+        region = self._found[value]
+        if region is None:
+            raise ValueError(
+                gettext(
+                    "No place “%(value)s” was found: give its 12-digit statistical code or its "
+                    "full path, e.g. 长葛市/佛耳湖镇/岗李村."
+                )
+                % {"value": value}
             )
-            % {"value": value}
-        )
-    return region
+        return region
 
 
 class RelatedWidget(widgets.ForeignKeyWidget):
     """A related row by a natural field (e.g. a source report by its title); never created."""
+
+    def __init__(self, model, field="pk", **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self._found: dict[str, models.Model] = {}  # for one import, as RegionWidget's
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
             return None
         try:
-            return super().clean(text, row, **kwargs)
+            if text not in self._found:
+                self._found[text] = super().clean(text, row, **kwargs)
+            return self._found[text]
         except self.model.DoesNotExist:
             raise ValueError(
                 gettext("No %(model)s “%(value)s” was found.")
@@ -828,6 +841,12 @@ class Resource(resources.ModelResource):
             # The app's rules assume readable values; on a row that already failed they
             # would only restate its errors in other words.
             self._collect(errors, self.check_instance, instance)
+        if not errors:
+            # The row is written by the app's service, which validates the whole model
+            # before saving, and a ValidationError it raises is this row's error, reported
+            # the same way. Validating here too doubled the cost of every row.
+            return
+        # A row that already failed is validated whole, so that it reports every bad cell.
         super().validate_instance(instance, errors, validate_unique)
 
     @staticmethod

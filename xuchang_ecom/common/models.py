@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.common.constraints import CheckConstraint
+
 
 def valid_on(as_of: date, start: str, end: str) -> Q:
     """Rows that had started on ``as_of`` and had not yet ended (the end day excluded)."""
@@ -14,7 +16,7 @@ def valid_on(as_of: date, start: str, end: str) -> Q:
 
 def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
     """A constraint that ``end`` is not before ``start`` (either may be empty)."""
-    return models.CheckConstraint(
+    return CheckConstraint(
         condition=Q(**{f"{end}__isnull": True})
         | Q(**{f"{start}__isnull": True})
         | Q(**{f"{end}__gte": models.F(start)}),

@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.common.constraints import CheckConstraint
+
 PATH_SEPARATOR = "/"
 
 
@@ -71,7 +73,7 @@ class Region(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="regions_unique_name_in_parent"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(level=Level.CITY, parent__isnull=True)
                 | models.Q(level__gt=Level.CITY, parent__isnull=False),
                 name="regions_only_city_is_root",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
+from xuchang_ecom.common.constraints import CheckConstraint
 
 from .review import Reviewable, ReviewEvent
 
@@ -41,9 +42,9 @@ class Period(models.Model):
         verbose_name_plural = _("reporting periods")
         ordering = ["-month"]
         constraints = [
-            models.CheckConstraint(condition=Q(month__day=1), name="reporting_period_month_first_day",
+            CheckConstraint(condition=Q(month__day=1), name="reporting_period_month_first_day",
                                    violation_error_message=_("A period is a month: give its first day.")),
-            models.CheckConstraint(condition=Q(due_on__gte=models.F("opens_on")),
+            CheckConstraint(condition=Q(due_on__gte=models.F("opens_on")),
                                    name="reporting_period_due_after_open",
                                    violation_error_message=_("A period cannot be due before it opens.")),
         ]
@@ -114,7 +115,7 @@ class Report(Reviewable):
                                     violation_error_message=_("This organisation already has a report for this "
                                                               "period.")),
             *[
-                models.CheckConstraint(condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                CheckConstraint(condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
                                        name=f"reporting_{name}_not_negative")
                 for name in ("sales", "wages_paid", "land_leased_mu", "rent_paid", "dividends_paid", "take_home_pay")
             ],
