@@ -47,8 +47,8 @@ class ApplicationForm(forms.Form):
         return application.figures.get(name.removeprefix("figure:"), "")
 
     def typed(self) -> dict[str, str]:
-        """What was typed in the editable boxes (not the files), without NUL characters."""
-        return {name: self.data.get(name, "").replace("\x00", "") for name, field in self.fields.items()
+        """What was typed in the editable boxes (not the files)."""
+        return {name: self.data.get(name, "") for name, field in self.fields.items()
                 if not field.disabled and not name.startswith("document:")}
 
     def uploads(self) -> dict[int, object]:

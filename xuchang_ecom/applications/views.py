@@ -15,18 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.reporting import review
 from xuchang_ecom.reporting.forms import ReturnForm
 
 from . import grants, selectors, services
 from .forms import ApplicationForm, EvaluationForm
 from .models import ApplicationEvent, ApplicationStatus, Call, Document, Notice
-
-
-def _version(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -99,14 +93,14 @@ def edit_view(request, pk: int):
     editable = services.editable_items(application)
     if not editable:
         if request.method == "POST":
-            _errors(request, services.review.stale_error())
+            _errors(request, review.stale_error())
         return redirect("applications:detail", pk=application.pk)
     items = services.items(application)
     form = ApplicationForm(request.POST or None, request.FILES or None, application=application, items=items,
                            editable=editable)
-    if request.method == "POST" and _version(request) != application.version:
+    if request.method == "POST" and review.posted_version(request) != application.version:
         # A form from before a review, or from another tab that has saved since.
-        _errors(request, services.review.stale_error())
+        _errors(request, review.stale_error())
         return redirect("applications:detail", pk=application.pk)
     if request.method == "POST":
         errors: dict[str, list[str]] = {}
@@ -132,7 +126,7 @@ def edit_view(request, pk: int):
                 return redirect("applications:edit", pk=application.pk)
             messages.warning(request, _("Draft saved; some items need correcting before you submit."))
         except ValidationError as error:
-            if error.code in ("stale", "closed"):
+            if getattr(error, "code", None) in ("stale", "closed"):  # errors per item have none
                 _errors(request, error)
                 return redirect("applications:detail", pk=application.pk)
             errors.update(error.message_dict)
@@ -224,12 +218,12 @@ def decide_view(request, pk: int):
         elif action == "return":
             form = ReturnForm(request.POST, items=services.items(application))
             form.is_valid()
-            services.application_return(user=user, application=application, version=_version(request),
+            services.application_return(user=user, application=application, version=review.posted_version(request),
                                          comment=form.cleaned_data.get("comment", ""),
                                          field_comments=form.field_comments())
             messages.success(request, _("Application returned for more material."))
         elif action in ("approve", "reject"):
-            services.application_decide(user=user, application=application, version=_version(request),
+            services.application_decide(user=user, application=application, version=review.posted_version(request),
                                         approve=action == "approve", comment=request.POST.get("comment", ""))
             messages.success(request, _("Application approved.") if action == "approve"
                              else _("Application rejected."))

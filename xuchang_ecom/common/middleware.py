@@ -30,8 +30,11 @@ class RequestSizeLimitMiddleware:
 
 
 class NulCharacterMiddleware:
-    """Answer 400 to a query string holding a NUL character: no text column can compare
-    with it, so PostgreSQL would refuse the query with a server error."""
+    """NUL characters, which no text column keeps (PostgreSQL refuses them with a server
+    error): a query string holding one is answered 400, and posted form fields lose
+    theirs, as nothing a person types or pastes into a box means one."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,4 +45,13 @@ class NulCharacterMiddleware:
             if request.path.startswith("/api/"):  # as the API's own errors are
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            # CsrfViewMiddleware reads the form anyway; this only reads it first.
+            posted = request.POST
+            if any("\x00" in value for _name, values in posted.lists() for value in values):
+                cleaned = posted.copy()
+                for name, values in posted.lists():
+                    cleaned.setlist(name, [value.replace("\x00", "") for value in values])
+                cleaned._mutable = False
+                request.POST = cleaned
         return self.get_response(request)

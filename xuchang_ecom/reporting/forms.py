@@ -37,10 +37,8 @@ class ReportForm(forms.Form):
         return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
 
     def typed(self) -> dict[str, str]:
-        """What was typed in the editable boxes (without NUL characters, which no browser
-        sends and no database column keeps)."""
-        return {name: self.data.get(name, "").replace("\x00", "") for name, field in self.fields.items()
-                if not field.disabled}
+        """What was typed in the editable boxes."""
+        return {name: self.data.get(name, "") for name, field in self.fields.items() if not field.disabled}
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         # A bound form is cleaned first, so the errors added belong to the boxes.

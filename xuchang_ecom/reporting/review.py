@@ -55,6 +55,15 @@ def stale_error() -> ValidationError:
     )
 
 
+def posted_version(request) -> int:
+    """The version the posted form was built on; 0 (never a record's) when it is missing
+    or garbled, so a tampered form is refused as stale rather than skipping the check."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
 def locked(record: Reviewable, version: int | None, statuses: Iterable[str], *, related: Sequence[str] = ()):
     """``record`` re-read under a row lock; raises ValidationError (code ``stale``) if it
     has moved on from ``version`` or is in none of ``statuses``."""

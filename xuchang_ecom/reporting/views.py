@@ -35,13 +35,6 @@ def _labelled(fields: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(name, Report._meta.get_field(name).verbose_name) for name in fields]
 
 
-def _version(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 def reporter_home_view(request):
     """Open periods, drafts, reports returned with comments, and past approved reports."""
@@ -83,11 +76,11 @@ def report_edit_view(request, pk: int):
     form = ReportForm(request.POST or None, report=report, fields=fields, editable=editable)
     outliers: list[str] = []
     if request.method == "POST":
-        action = request.POST.get("action", "save")
+        action, version = request.POST.get("action", "save"), review.posted_version(request)
         try:
             if action == "save":
                 report, errors = services.report_save_draft(user=user, report=report, data=form.typed(),
-                                                            version=_version(request))
+                                                            version=version)
                 if not errors:
                     messages.success(request, _("Draft saved."))
                     return redirect("reporting:edit", pk=report.pk)
@@ -95,17 +88,18 @@ def report_edit_view(request, pk: int):
                 form.add_service_errors(errors)
                 messages.warning(request, _("Draft saved; some figures need correcting before you submit."))
             else:
-                services.report_submit(user=user, report=report, data=form.typed(), version=_version(request),
+                services.report_submit(user=user, report=report, data=form.typed(), version=version,
                                        confirm_outliers=request.POST.get("confirm") == "yes")
                 messages.success(request, _("Report submitted. You will be told if the reviewer returns it."))
                 return redirect("reporting:detail", pk=report.pk)
         except ValidationError as error:
             report = selectors.report_get(user=user, pk=pk)
             form = ReportForm(request.POST, report=report, fields=fields, editable=editable)
-            if error.code in ("stale", "closed"):
+            code = getattr(error, "code", None)  # errors per figure have none
+            if code in ("stale", "closed"):
                 messages.error(request, " ".join(error.messages))
                 return redirect("reporting:home")
-            if error.code == "outliers":
+            if code == "outliers":
                 outliers = error.params["fields"]
                 messages.warning(request, " ".join(error.messages))
                 form.is_valid()
@@ -171,13 +165,13 @@ def review_decide_view(request, pk: int):
     action = request.POST.get("action")
     try:
         if action == "approve":
-            services.report_approve(user=request.user, report=report, version=_version(request),
+            services.report_approve(user=request.user, report=report, version=review.posted_version(request),
                                     comment=request.POST.get("comment", ""))
             messages.success(request, _("Report approved."))
         elif action == "return":
             form = ReturnForm(request.POST, items=_labelled(fields_for(report.organisation)))
             form.is_valid()
-            services.report_return(user=request.user, report=report, version=_version(request),
+            services.report_return(user=request.user, report=report, version=review.posted_version(request),
                                    comment=form.cleaned_data.get("comment", ""), field_comments=form.field_comments())
             messages.success(request, _("Report returned to its organisation."))
         elif action == "unlock":

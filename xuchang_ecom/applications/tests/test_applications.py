@@ -374,6 +374,18 @@ def test_a_draft_keeps_what_was_typed_even_when_it_is_wrong(client, applicant, a
     assert application.draft_input["figure:sales"] == "一百万" and application.statement == STATEMENT
 
 
+def test_submitting_with_a_wrong_figure_shows_the_error_and_keeps_the_draft(client, applicant, agency_call):
+    application = services.application_start(user=applicant, call=agency_call)
+    services.document_upload(user=applicant, application=application, requirement=requirement(agency_call),
+                             upload=licence())
+    application.refresh_from_db()
+    client.force_login(applicant)
+    response = edit(client, application, action="submit", **{"figure:sales": "一百万"})
+    assert response.status_code == 200 and "一百万" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+
+
 def test_the_figures_are_prefilled_from_the_last_twelve_months_of_approved_reports(city_user, agency_call):
     from xuchang_ecom.reporting import services as reporting
     from xuchang_ecom.reporting.models import Report, ReportStatus

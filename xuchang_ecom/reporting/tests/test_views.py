@@ -51,6 +51,15 @@ def test_a_draft_with_errors_comes_back_with_everything_typed_and_each_error_bes
     assert draft.draft_input["orders"] == "1.5"
 
 
+def test_submitting_with_a_wrong_figure_shows_the_error_beside_its_box_and_keeps_the_draft(client, reporter_a, draft):
+    client.force_login(reporter_a)
+    response = post_form(client, draft, action="submit", orders="1.5")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="error" role="alert"') == 1
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and draft.draft_input["orders"] == "1.5"
+
+
 def test_submitting_a_complete_report_shows_it_submitted(client, reporter_a, draft):
     client.force_login(reporter_a)
     response = post_form(client, draft, action="submit")
