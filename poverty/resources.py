@@ -310,11 +310,19 @@ class HouseholdResource(PersonalDataMixin, Resource):
         self._rows_by_number = {}
         return super().import_data(dataset, *args, **kwargs)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # The registered households the file names, found at once (see get_instance).
+        self._registered = selectors.households_by_id_number(
+            user=self.user, numbers=dataset[self.fields["resident_id"].column_name])
+
     def get_instance(self, instance_loader, row):
         number = self.fields["resident_id"].clean(row)
         if not number or MASK_CHARACTER in number:
             return None
-        return selectors.household_find_by_id_number(user=self.user, number=number)
+        if number in self._rows_by_number:  # an earlier row of this file may have registered it
+            return selectors.household_find_by_id_number(user=self.user, number=number)
+        return self._registered.get(number)
 
     def import_instance(self, instance: Household, row, **kwargs):
         errors: dict = {}
@@ -366,6 +374,14 @@ class HouseholdLinkResource(PersonalDataMixin, Resource):
     def __init__(self, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["household"].widget.user = user
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        column = self.fields["household"].column_name
+        if column in (dataset.headers or []):
+            # Found at once instead of one query per row; the widget looks up the rest.
+            self.fields["household"].widget._found.update(
+                selectors.households_by_id_number(user=self.user, numbers=dataset[column]))
 
     def get_queryset(self):
         return self.list_selector(user=self.user)
