@@ -69,7 +69,7 @@ class Cluster(models.Model):
             dates_in_order("recognised_on", "revoked_on", "livestream_cluster_revoked_after_recognised"),
             CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(recognised_on__isnull=False),
-                name="livestream_cluster_revoked_only_if_recognised",
+                name="livestream_cluster_revoked_only_if_recognised", field="revoked_on",
                 violation_error_message=_("Only a recognised cluster can be revoked."),
             ),
         ]
@@ -165,7 +165,7 @@ class Agency(models.Model):
             dates_in_order("supported_on", "support_ended_on", "livestream_agency_support_ends_after_start"),
             CheckConstraint(
                 condition=Q(support_ended_on__isnull=True) | Q(supported_on__isnull=False),
-                name="livestream_agency_withdrawn_only_if_supported",
+                name="livestream_agency_withdrawn_only_if_supported", field="support_ended_on",
                 violation_error_message=_("Support can only be withdrawn from a supported agency."),
             ),
         ]
@@ -357,6 +357,7 @@ class Session(models.Model):
             ),
             CheckConstraint(
                 condition=Q(quantity__isnull=True) | ~Q(quantity_unit=""), name="livestream_session_quantity_has_unit",
+                field="quantity_unit",
                 violation_error_message=_("Give the unit of the quantity sold."),
             ),
         ]
@@ -437,6 +438,7 @@ class Contest(models.Model):
         constraints = [
             CheckConstraint(
                 condition=Q(winners__lte=models.F("entrants")), name="livestream_contest_winners_le_entrants",
+                field="winners",
                 violation_error_message=_("A contest cannot have more winners than entrants."),
             )
         ]

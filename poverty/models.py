@@ -180,6 +180,7 @@ class Household(models.Model):
             ),
             CheckConstraint(
                 condition=Q(disabled_members__lte=models.F("size")), name="poverty_household_disabled_le_size",
+                field="disabled_members",
                 violation_error_message=_("A household cannot have more members with disabilities than members."),
             ),
             CheckConstraint(

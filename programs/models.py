@@ -39,6 +39,7 @@ class Program(models.Model):
         constraints = [
             CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="programs_program_dates_in_order",
+                field="ends_on",
                 violation_error_message=_("A program cannot end before it starts."),
             ),
         ]
@@ -88,7 +89,7 @@ class Target(models.Model):
             ),
             CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gt=models.F("baseline_on")),
-                name="programs_deadline_after_baseline",
+                name="programs_deadline_after_baseline", field="deadline",
                 violation_error_message=_("The deadline must come after the baseline date."),
             ),
         ]

@@ -9,26 +9,11 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.constants import LOOKUP_SEP
 
-from xuchang_ecom.common.constraints import CheckConstraint, Unsupported, evaluate
+from xuchang_ecom.common.constraints import CheckConstraint, Unsupported, evaluate, field_names
 from xuchang_ecom.reporting.models import Period
 
 pytestmark = pytest.mark.django_db
-
-
-def _names(condition: Q) -> set[str]:
-    names = set()
-    for child in condition.children:
-        if isinstance(child, Q):
-            names |= _names(child)
-        else:
-            lookup, value = child
-            names.add(lookup.split(LOOKUP_SEP)[0])
-            if isinstance(value, F):
-                names.add(value.name)
-    return names
 
 
 def _candidates(field: models.Field) -> list:
@@ -66,7 +51,7 @@ def test_every_check_constraint_of_the_project_is_the_one_validated_in_python():
 
 @pytest.mark.parametrize("model,constraint", constraints())
 def test_python_and_the_database_refuse_the_same_values(model, constraint):
-    fields = [model._meta.get_field(name) for name in sorted(_names(constraint.condition))]
+    fields = [model._meta.get_field(name) for name in sorted(field_names(constraint.condition))]
     try:
         evaluate(constraint.condition, model, model(), set())
     except Unsupported:
@@ -109,3 +94,25 @@ def test_a_constraint_on_an_excluded_field_is_not_checked():
     with pytest.raises(ValidationError):
         constraint.validate(Contest, Contest(entrants=1, winners=2))
     constraint.validate(Contest, Contest(entrants=1, winners=2), exclude={"winners"})
+
+
+def test_a_refused_value_is_reported_on_its_field_not_on_the_whole_record():
+    from livestream.models import Contest
+    from poverty.models import Household
+
+    constraint = next(c for c in Contest._meta.constraints if c.name == "livestream_contest_winners_le_entrants")
+    with pytest.raises(ValidationError) as refused:
+        constraint.validate(Contest, Contest(entrants=1, winners=2))
+    assert list(refused.value.error_dict) == ["winners"]
+
+    constraint = next(c for c in Household._meta.constraints if c.name == "poverty_household_has_members")
+    with pytest.raises(ValidationError) as refused:  # the one field its condition names
+        constraint.validate(Household, Household(size=0))
+    assert list(refused.value.error_dict) == ["size"]
+
+
+def test_a_constraint_cannot_report_on_a_field_its_condition_does_not_name():
+    from django.db.models import Q
+
+    with pytest.raises(ValueError, match="does not name"):
+        CheckConstraint(condition=Q(a__gte=0) | Q(b__gte=0), name="x", field="c")

@@ -62,7 +62,7 @@ class Call(models.Model):
                        ("give_county_opinion", _("Can give the county's opinion on applications"))]
         constraints = [
             CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
-                                   name="applications_call_closes_after_opening",
+                                   name="applications_call_closes_after_opening", field="closes_on",
                                    violation_error_message=_("A call cannot close before it opens.")),
         ]
 

@@ -30,13 +30,37 @@ class Unsupported(Exception):
 
 
 class CheckConstraint(models.CheckConstraint):
+    """Django's, validated in Python where it can be, and whose error belongs to a field:
+    ``field``, or the one field its condition names. A form shows it beside that box and
+    an import under that column, instead of on the whole form or row."""
+
+    def __init__(self, *args, field: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = field_names(self.condition)
+        if field is not None and field not in names:
+            raise ValueError(f"{self.name}: its condition does not name {field!r}")
+        self.field = field or (next(iter(names)) if len(names) == 1 else None)
+
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         try:
             holds = evaluate(self.condition, model, instance, set(exclude or ()))
         except Unsupported:
-            return super().validate(model, instance, exclude=exclude, using=using)
+            try:
+                return super().validate(model, instance, exclude=exclude, using=using)
+            except ValidationError as error:
+                raise self._on_field(error) from None
         if holds is False:  # NULL (unknown) satisfies a CHECK, as in SQL
-            raise ValidationError(self.get_violation_error_message(), code=self.violation_error_code)
+            raise self._on_field(ValidationError(self.get_violation_error_message(), code=self.violation_error_code))
+
+    def _on_field(self, error: ValidationError) -> ValidationError:
+        return ValidationError({self.field: [error]}) if self.field else error
+
+    def clone(self):
+        # Django clones every constraint of a model (to format its name) through
+        # deconstruct(), which leaves the field out.
+        clone = super().clone()
+        clone.field = self.field
+        return clone
 
     def deconstruct(self):
         # Migrations see Django's class: the constraint in the database is the same.
@@ -56,6 +80,20 @@ def evaluate(condition: Q, model: type[models.Model], instance: models.Model, ex
         return _node(condition, model, instance, exclude)
     except _Excluded:
         return True
+
+
+def field_names(condition: Q) -> set[str]:
+    """The fields ``condition`` names, on either side of its comparisons."""
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= field_names(child)
+        else:
+            lookup, value = child
+            names.add(lookup.split(LOOKUP_SEP)[0])
+            if isinstance(value, F):
+                names.add(value.name)
+    return names
 
 
 def _node(node, model, instance, exclude) -> bool | None:

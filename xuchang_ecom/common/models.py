@@ -15,12 +15,13 @@ def valid_on(as_of: date, start: str, end: str) -> Q:
 
 
 def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
-    """A constraint that ``end`` is not before ``start`` (either may be empty)."""
+    """A constraint that ``end`` is not before ``start`` (either may be empty); its error
+    belongs to ``end``."""
     return CheckConstraint(
         condition=Q(**{f"{end}__isnull": True})
         | Q(**{f"{start}__isnull": True})
         | Q(**{f"{end}__gte": models.F(start)}),
-        name=name,
+        name=name, field=end,
         violation_error_message=_("An end date cannot be earlier than its start date."),
     )
 

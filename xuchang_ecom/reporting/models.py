@@ -45,7 +45,7 @@ class Period(models.Model):
             CheckConstraint(condition=Q(month__day=1), name="reporting_period_month_first_day",
                                    violation_error_message=_("A period is a month: give its first day.")),
             CheckConstraint(condition=Q(due_on__gte=models.F("opens_on")),
-                                   name="reporting_period_due_after_open",
+                                   name="reporting_period_due_after_open", field="due_on",
                                    violation_error_message=_("A period cannot be due before it opens.")),
         ]
 
