@@ -214,6 +214,10 @@ class AnchorAccountsWidget(widgets.Widget):
 
     separator = "、"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._platforms = RelatedListWidget(Platform, field="name")
+
     def clean(self, value, row=None, **kwargs) -> dict[Platform, str]:
         entries = [part.strip() for part in RelatedListWidget.SEPARATORS.split(cell_text(value)) if part.strip()]
         pairs = []
@@ -224,7 +228,7 @@ class AnchorAccountsWidget(widgets.Widget):
                     gettext("“%(entry)s” is not written as platform：account, e.g. 抖音：dy-001.") % {"entry": entry}
                 )
             pairs.append((platform.strip(), account.strip()))
-        platforms = RelatedListWidget(Platform, field="name").clean("、".join(name for name, _account in pairs))
+        platforms = self._platforms.clean("、".join(name for name, _account in pairs))
         by_name = {platform.name: platform for platform in platforms}
         return {by_name[name]: account for name, account in pairs}
 

@@ -43,7 +43,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -61,6 +61,8 @@ from xuchang_ecom.regions.selectors import region_find
 # Cells starting with one of these are formulas (or become one) in Excel and LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_PREFIX = "'"
+# The errors a failed confirm step lists, one message each, before saying how many more.
+CONFIRM_MESSAGES = 50
 # A 12-digit code column beside a place column: either identifies the place.
 REGION_CODE_COLUMN = Region._meta.get_field("code").verbose_name
 
@@ -555,6 +557,7 @@ class RelatedListWidget(widgets.ManyToManyWidget):
 
     def __init__(self, model, field: str = "name", **kwargs):
         super().__init__(model, separator="、", field=field, **kwargs)
+        self._found: dict[str, models.Model] = {}  # for one import, as RegionWidget's
 
     def clean(self, value, row=None, **kwargs) -> list[models.Model]:
         names = list(dict.fromkeys(
@@ -562,10 +565,12 @@ class RelatedListWidget(widgets.ManyToManyWidget):
         ))
         if not names:
             return []
-        found = {
-            str(getattr(item, self.field)): item
-            for item in self.model._default_manager.filter(**{f"{self.field}__in": names})
-        }
+        found = self._found
+        if unknown := [name for name in names if name not in found]:
+            found.update(
+                (str(getattr(item, self.field)), item)
+                for item in self.model._default_manager.filter(**{f"{self.field}__in": unknown})
+            )
         missing = [name for name in names if name not in found]
         if missing:
             raise ValueError(
@@ -1125,8 +1130,13 @@ class ScopedImportExportMixin:
         """Report a failed confirm step (nothing was written) or finish as usual."""
         if result.has_errors() or result.has_validation_errors():
             messages.error(request, gettext("Nothing was imported: the file has errors."))
-            for line in result.messages()[:50]:
+            lines = result.messages()
+            for line in lines[:CONFIRM_MESSAGES]:
                 messages.error(request, line)
+            if len(lines) > CONFIRM_MESSAGES:
+                left = len(lines) - CONFIRM_MESSAGES
+                messages.error(request, ngettext("…and %(count)d more error.", "…and %(count)d more errors.", left)
+                               % {"count": left})
             app_label, model_name = self.get_model_info()
             return HttpResponseRedirect(
                 reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
