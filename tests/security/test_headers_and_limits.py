@@ -41,13 +41,23 @@ def test_no_template_carries_inline_script_style_or_event_handlers(path):
     assert not re.search(r"\son[a-z]+=\"", text), "an inline event handler"
 
 
-def test_a_50_mb_upload_is_refused_before_anything_reads_it(client, city_user, monkeypatch):
+def _upload_urls() -> list[str]:
+    from .test_hostile_files import imports
+
+    forms = [reverse(name, args=[1]) for name in ("reporting:edit", "reporting:decide", "applications:edit",
+                                                   "applications:decide")]
+    return [*imports(), *forms]
+
+
+@pytest.mark.parametrize("url", _upload_urls())
+def test_a_50_mb_upload_to_any_import_or_form_is_refused_before_anything_reads_it(client, city_user, monkeypatch,
+                                                                                   url):
     from django.core.handlers.wsgi import WSGIRequest
 
     read = []
     monkeypatch.setattr(WSGIRequest, "_load_post_and_files", lambda self: read.append(True))
     client.force_login(city_user)
-    response = client.post(reverse("admin:livestream_session_import"), data=b"x" * 10,
+    response = client.post(url, data=b"x" * 10,
                            content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(50 * 2**20))
     assert response.status_code == 413
     assert response.content.decode() == "上传的内容为 50.0\xa0MB，一次最多只能上传 25.0\xa0MB。"
