@@ -184,7 +184,7 @@ class Processes:
     def start_web(self) -> None:
         self.web = self._spawn("gunicorn", [PYTHON, "-m", "gunicorn", "xuchang_ecom.wsgi", "--workers", "2",
                                             "--threads", "4", "--bind", f"127.0.0.1:{self.web_port}",
-                                            "--timeout", "30", "--log-level", "warning"])
+                                            "--timeout", "60", "--log-level", "warning"])  # as README's
         wait_for(lambda: Client(self.web_port).get("/healthz")[0] in (200, 503), timeout=30, what="gunicorn")
 
     def start_worker(self) -> None:
@@ -255,6 +255,21 @@ class Client:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}).encode()
         return self.request("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{self.port}",
+            "Referer": f"http://127.0.0.1:{self.port}{path}"})
+
+    def upload(self, path: str, data: dict, field: str, file_name: str, content: bytes):
+        """POST ``data`` and one file as multipart/form-data, as a browser's upload form does."""
+        if "csrftoken" not in self.cookies:
+            self.get("/accounts/login/")
+        boundary = f"----check-hard-{os.urandom(8).hex()}"
+        parts = []
+        for name, value in {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{file_name}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": f"http://127.0.0.1:{self.port}",
             "Referer": f"http://127.0.0.1:{self.port}{path}"})
 
     def log_in(self, username: str, password: str) -> None:
