@@ -35,13 +35,27 @@ def _candidates(field: models.Field) -> list:
     raise AssertionError(f"no candidate values for {field!r}")
 
 
-def constraints() -> list:
+def constraints(*, in_python_only: bool = False) -> list:
+    """Every check constraint of every model; with ``in_python_only`` those Python can
+    evaluate (the others are checked by the database, as Django does)."""
     found = []
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.CheckConstraint):
+                if in_python_only and not _in_python(model, constraint):
+                    continue
                 found.append(pytest.param(model, constraint, id=constraint.name))
     return found
+
+
+def _in_python(model, constraint) -> bool:
+    try:
+        evaluate(constraint.condition, model, model(), set())
+    except Unsupported:
+        return False
+    except (TypeError, AttributeError):
+        pass  # an empty instance, compared: values come below
+    return True
 
 
 def test_every_check_constraint_of_the_project_is_the_one_validated_in_python():
@@ -49,15 +63,9 @@ def test_every_check_constraint_of_the_project_is_the_one_validated_in_python():
     assert ours and all(isinstance(constraint, CheckConstraint) for constraint in ours)
 
 
-@pytest.mark.parametrize("model,constraint", constraints())
+@pytest.mark.parametrize("model,constraint", constraints(in_python_only=True))
 def test_python_and_the_database_refuse_the_same_values(model, constraint):
     fields = [model._meta.get_field(name) for name in sorted(field_names(constraint.condition))]
-    try:
-        evaluate(constraint.condition, model, model(), set())
-    except Unsupported:
-        pytest.skip("checked by the database, as Django does")
-    except (TypeError, AttributeError):
-        pass
     tried = 0
     for values in itertools.product(*[_candidates(field) for field in fields]):
         instance = model()
