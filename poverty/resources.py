@@ -193,6 +193,11 @@ class HouseholdWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs) -> str:
         return value.resident_id if value is not None else ""
 
+    def find_all(self, numbers) -> None:
+        """Find the registered households of ``numbers`` at once (one query per 1,000)
+        instead of one query per cell; numbers not found are looked up as met."""
+        self._found.update(selectors.households_by_id_number(user=self.user, numbers=numbers))
+
 
 # ---------------------------------------------------------------------------------------
 # Enterprises and bases
@@ -379,9 +384,7 @@ class HouseholdLinkResource(PersonalDataMixin, Resource):
         super().before_import(dataset, **kwargs)
         column = self.fields["household"].column_name
         if column in (dataset.headers or []):
-            # Found at once instead of one query per row; the widget looks up the rest.
-            self.fields["household"].widget._found.update(
-                selectors.households_by_id_number(user=self.user, numbers=dataset[column]))
+            self.fields["household"].widget.find_all(dataset[column])
 
     def get_queryset(self):
         return self.list_selector(user=self.user)

@@ -70,7 +70,8 @@ def household_personal_data(*, user, household: Household) -> dict[str, str]:
 def household_find_by_id_number(*, user, number: str) -> Household | None:
     """The household ``user`` may see whose head has resident ID ``number`` (any spacing or
     case of x), or None: a number out of the user's area is as unknown as a wrong one."""
-    return household_list(user=user).filter(id_hash=keyed_hash(normalise_resident_id(number))).first()
+    number = normalise_resident_id(number)
+    return households_by_id_number(user=user, numbers=[number]).get(number)
 
 
 def households_by_id_number(*, user, numbers: Iterable[str]) -> dict[str, Household]:

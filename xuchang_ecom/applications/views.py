@@ -126,7 +126,7 @@ def edit_view(request, pk: int):
                 return redirect("applications:edit", pk=application.pk)
             messages.warning(request, _("Draft saved; some items need correcting before you submit."))
         except ValidationError as error:
-            if getattr(error, "code", None) in ("stale", "closed"):  # errors per item have none
+            if review.moved_on(error):
                 _errors(request, error)
                 return redirect("applications:detail", pk=application.pk)
             errors.update(error.message_dict)

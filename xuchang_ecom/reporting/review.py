@@ -55,6 +55,12 @@ def stale_error() -> ValidationError:
     )
 
 
+def moved_on(error: ValidationError) -> bool:
+    """Whether ``error`` refused a form because its record moved on (``stale_error``) or its
+    period or call closed, rather than for what was typed (errors per field have no code)."""
+    return getattr(error, "code", None) in ("stale", "closed")
+
+
 def posted_version(request) -> int:
     """The version the posted form was built on; 0 (never a record's) when it is missing
     or garbled, so a tampered form is refused as stale rather than skipping the check."""

@@ -95,11 +95,10 @@ def report_edit_view(request, pk: int):
         except ValidationError as error:
             report = selectors.report_get(user=user, pk=pk)
             form = ReportForm(request.POST, report=report, fields=fields, editable=editable)
-            code = getattr(error, "code", None)  # errors per figure have none
-            if code in ("stale", "closed"):
+            if review.moved_on(error):
                 messages.error(request, " ".join(error.messages))
                 return redirect("reporting:home")
-            if code == "outliers":
+            if getattr(error, "code", None) == "outliers":
                 outliers = error.params["fields"]
                 messages.warning(request, " ".join(error.messages))
                 form.is_valid()
