@@ -457,11 +457,15 @@ def spoiled_columns(key: str, rows: int, every: int = 100) -> dict[int, str]:
 def csv_content(key: str, rows: int, every: int = 100) -> bytes:
     """A CSV as Excel saves it (UTF-8 with a BOM), headed as the admin exports ``key``,
     with rows ``i`` where ``(i + 1) % every == 0`` spoiled."""
+    return rows_content(key, spoiled_rows(key, rows, every)[0])
+
+
+def rows_content(key: str, cells: list[Row]) -> bytes:
+    """``cells`` (keyed by field name or header) as a CSV headed as the admin exports ``key``."""
     resource = resource_class(key)
     with translation.override(settings.LANGUAGE_CODE):
         names = list(resource().get_export_order())
         headers = [str(header) for header in resource().get_export_headers()]
-    cells, _faults = spoiled_rows(key, rows, every)
     table = [[row.get(name, row.get(header, "")) for name, header in zip(names, headers, strict=True)]
              for row in cells]
     unknown = {column for row in cells for column in row} - set(names) - set(headers)

@@ -9,13 +9,11 @@ import io
 import openpyxl
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from livestream.importers import session_bulk_import
 from tests.helpers import CSV_FORMAT, XLSX_FORMAT
-from tests.security.large_files import SPECS, resource_class
+from tests.security.large_files import SPECS, resource_class, rows_content
 from xuchang_ecom.common.importexport import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +42,7 @@ def _file(key: str) -> bytes:
         row = SPECS[key].row(i)
         row[TEXT_COLUMNS[key]] = value
         rows.append(row)
-    if key == SESSIONS:
-        headers = list(rows[0])
-        return CSV().write(headers, [[row[header] for header in headers] for row in rows])
-    with translation.override(settings.LANGUAGE_CODE):
-        resource = resource_class(key)()
-        names, headers = list(resource.get_export_order()), [str(h) for h in resource.get_export_headers()]
-    return CSV().write(headers, [[row.get(name, "") for name in names] for row in rows])
+    return rows_content(key, rows)
 
 
 def _stored(key: str) -> set[str]:

@@ -113,14 +113,19 @@ def test_a_hostile_figure_in_the_monthly_report_gets_a_message_or_is_read_as_a_n
     assert "\x00" not in str(report.draft_input)
 
 
-@pytest.mark.parametrize("kind", TEXT)
-def test_hostile_text_in_the_application_is_kept_as_given(client, application, kind):
+def edit_application(client, application, action: str, **typed):
     applicant, started = application
     client.force_login(applicant)
+    return client.post(reverse("applications:edit", args=[started.pk]), {
+        "version": started.version, "action": action, "subject": str(started.subject_id or ""),
+        "statement": "本机构签约主播56名。", "figure:sales": "1200000", "figure:sessions_held": "340", **typed})
 
-    response = client.post(reverse("applications:edit", args=[started.pk]), {
-        "version": started.version, "action": "save", "subject": str(started.subject_id or ""),
-        "statement": TEXT[kind], "figure:sales": "1200000", "figure:sessions_held": "340"})
+
+@pytest.mark.parametrize("kind", TEXT)
+def test_hostile_text_in_the_application_is_kept_as_given(client, application, kind):
+    _applicant, started = application
+
+    response = edit_application(client, application, "save", statement=TEXT[kind])
 
     answered(response)
     started.refresh_from_db()
@@ -129,12 +134,9 @@ def test_hostile_text_in_the_application_is_kept_as_given(client, application, k
 
 @pytest.mark.parametrize("kind", NUMBERS)
 def test_a_hostile_figure_in_the_application_gets_a_message_or_is_read_as_a_number(client, application, kind):
-    applicant, started = application
-    client.force_login(applicant)
+    _applicant, started = application
 
-    response = client.post(reverse("applications:edit", args=[started.pk]), {
-        "version": started.version, "action": "submit", "subject": str(started.subject_id or ""),
-        "statement": "本机构签约主播56名。", "figure:sales": NUMBERS[kind], "figure:sessions_held": "340"})
+    response = edit_application(client, application, "submit", **{"figure:sales": NUMBERS[kind]})
 
     answered(response)
     started.refresh_from_db()
