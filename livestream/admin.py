@@ -3,13 +3,10 @@
 Anchors' real names and mobile numbers are shown masked, in the list and the form, to
 users without ``livestream.view_anchor_personal_data``.
 """
-from collections.abc import Callable
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
-from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .importers import SessionBulkImportAdminMixin
@@ -135,74 +132,26 @@ class AnchorAccountInline(admin.TabularInline):
     extra = 0
 
 
-def personal_data_column(name: str, *, user) -> Callable[[Anchor], str]:
-    """A change-list column with the anchor's ``real_name`` or ``mobile`` as ``user`` may see it."""
-
-    @admin.display(description=field_label(Anchor, name))
-    def column(anchor: Anchor) -> str:
-        return selectors.anchor_personal_data(user=user, anchor=anchor)[name]
-
-    column.__name__ = f"personal_{name}"
-    return column
-
-
 @admin.register(Anchor)
 class AnchorAdmin(LivestreamRecordAdmin):
+    """Real names and mobile numbers are masked, closed to search, lookups and sorting, and
+    replaced rather than edited, for users without the permission to see them
+    (``Anchor.personal_data``; see ``common.admin.PersonalDataAdminMixin``)."""
+
     resource_classes = [AnchorResource]
     list_selector = staticmethod(selectors.anchor_list)
     create_service = staticmethod(services.anchor_create)
     fields = ["display_name", "real_name", "mobile", "region", "agency", "cultivated_on", "left_on"]
-    # Shown instead of the personal fields, on the change form, to users who may not see them.
-    masked_fields = {"real_name": "masked_real_name", "mobile": "masked_mobile"}
+    list_display = ["display_name", "real_name", "mobile", "region", "agency", "cultivated_on", "left_on",
+                    "status_label"]
     list_filter = [county_filter("region"), ("left_on", admin.EmptyFieldListFilter)]
-    search_fields = ["display_name", "accounts__account"]
+    search_fields = ["display_name", "accounts__account", "real_name", "mobile"]
     list_select_related = ["region", "agency__organisation"]
     autocomplete_fields = ["region", "agency"]
     inlines = [AnchorAccountInline]
 
-    def get_list_display(self, request):
-        personal = [personal_data_column(name, user=request.user) for name in self.masked_fields]
-        return ["display_name", *personal, "region", "agency", "cultivated_on", "left_on", "status_label"]
-
-    def get_search_fields(self, request):
-        if selectors.may_see_personal_data(request.user):
-            return [*self.search_fields, "real_name", "mobile"]
-        # Searching by a guessed name or number would reveal it.
-        return self.search_fields
-
-    def get_fields(self, request, obj=None):
-        # A new anchor's details are typed in by the user, so only existing ones are masked.
-        if obj is None or selectors.may_see_personal_data(request.user):
-            return self.fields
-        return [self.masked_fields.get(name, name) for name in self.fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not selectors.may_see_personal_data(request.user):
-            readonly += self.masked_fields.values()
-        return readonly
-
     def update_record(self, request, obj, *, data: dict, m2m: dict) -> None:
         services.anchor_update(user=request.user, anchor=obj, data=data)
-
-    def get_object(self, request, object_id, from_field=None):
-        anchor = super().get_object(request, object_id, from_field)
-        if anchor is not None:
-            anchor.personal_data = selectors.anchor_personal_data(user=request.user, anchor=anchor)
-        return anchor
-
-    @admin.display(description=field_label(Anchor, "real_name"))
-    def masked_real_name(self, anchor: Anchor) -> str:
-        return self._personal_data(anchor)["real_name"]
-
-    @admin.display(description=field_label(Anchor, "mobile"))
-    def masked_mobile(self, anchor: Anchor) -> str:
-        return self._personal_data(anchor)["mobile"]
-
-    @staticmethod
-    def _personal_data(anchor: Anchor) -> dict[str, str]:
-        # ``get_object`` works it out for the acting user; without it, mask (fail closed).
-        return getattr(anchor, "personal_data", None) or selectors.anchor_personal_data(user=None, anchor=anchor)
 
     @admin.display(description=_("status"))
     def status_label(self, anchor: Anchor) -> str:

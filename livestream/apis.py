@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.common.apis import CountyFilter, PersonalDataApiMixin, RegistryPermissions, call_service
 from xuchang_ecom.common.pagination import LargeTablePagination
 from xuchang_ecom.regions.models import Region
 
@@ -62,7 +62,7 @@ class AnchorFilter(filters.FilterSet):
         fields = ["county", "agency", "cultivated_from", "cultivated_to", "active"]
 
 
-class AnchorListCreateApi(generics.ListAPIView):
+class AnchorListCreateApi(PersonalDataApiMixin, generics.ListAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = AnchorOutputSerializer
     filterset_class = AnchorFilter
@@ -80,7 +80,7 @@ class AnchorListCreateApi(generics.ListAPIView):
                         status=status.HTTP_201_CREATED)
 
 
-class AnchorDetailApi(generics.RetrieveAPIView):
+class AnchorDetailApi(PersonalDataApiMixin, generics.RetrieveAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = AnchorOutputSerializer
     queryset = Anchor.objects.none()

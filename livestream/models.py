@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.common.constraints import CheckConstraint
+from xuchang_ecom.common.masking import PersonalData, mask_mobile, mask_name
 from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Region
@@ -244,6 +245,8 @@ class Anchor(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     objects = AnchorQuerySet.as_manager()
+    personal_data = PersonalData(permission="livestream.view_anchor_personal_data",
+                                 masks={"real_name": mask_name, "mobile": mask_mobile})
 
     class Meta:
         verbose_name = _("anchor")

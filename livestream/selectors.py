@@ -2,11 +2,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from xuchang_ecom.common.masking import mask_mobile, mask_name
-
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Session, Training
-
-PERSONAL_DATA_PERMISSION = "livestream.view_anchor_personal_data"
 
 
 def cluster_list(*, user):
@@ -61,11 +57,9 @@ def contest_list(*, user):
 
 
 def may_see_personal_data(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(PERSONAL_DATA_PERMISSION))
+    return Anchor.personal_data.may_read(user)
 
 
 def anchor_personal_data(*, user, anchor: Anchor) -> dict[str, str]:
     """The anchor's real name and mobile number, masked unless ``user`` has the permission."""
-    if may_see_personal_data(user):
-        return {"real_name": anchor.real_name, "mobile": anchor.mobile}
-    return {"real_name": mask_name(anchor.real_name), "mobile": mask_mobile(anchor.mobile)}
+    return Anchor.personal_data.shown(anchor, user=user)

@@ -7,7 +7,7 @@ in the admin, one household at a time, with an audit entry.
 from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions
+from xuchang_ecom.common.apis import CountyFilter, PersonalDataApiMixin, RegistryPermissions
 from xuchang_ecom.common.masking import mask_name
 
 from . import selectors
@@ -46,7 +46,7 @@ class HouseholdFilter(filters.FilterSet):
         fields = ["county", "village", "exited", "exited_in"]
 
 
-class HouseholdListApi(generics.ListAPIView):
+class HouseholdListApi(PersonalDataApiMixin, generics.ListAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = HouseholdOutputSerializer
     filterset_class = HouseholdFilter
@@ -55,7 +55,7 @@ class HouseholdListApi(generics.ListAPIView):
         return selectors.household_list(user=self.request.user)
 
 
-class HouseholdDetailApi(generics.RetrieveAPIView):
+class HouseholdDetailApi(PersonalDataApiMixin, generics.RetrieveAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = HouseholdOutputSerializer
     queryset = Household.objects.none()
@@ -108,7 +108,7 @@ class EmploymentFilter(filters.FilterSet):
         return queryset.active_on(value) if value else queryset
 
 
-class EmploymentListApi(generics.ListAPIView):
+class EmploymentListApi(PersonalDataApiMixin, generics.ListAPIView):
     permission_classes = [RegistryPermissions]
     serializer_class = EmploymentOutputSerializer
     filterset_class = EmploymentFilter

@@ -207,18 +207,41 @@ def test_the_change_form_does_not_reveal_personal_data_to_a_county_user(client, 
     assert "张三丰" not in page and "13812345678" not in page
 
 
-def test_a_county_user_saving_an_anchor_leaves_the_personal_data_intact(client, changge_user, anchor):
+def test_a_county_user_saving_an_anchor_with_the_masked_boxes_empty_keeps_its_personal_data(
+        client, changge_user, anchor):
     client.force_login(changge_user)
 
     response = client.post(url("anchor", "change", anchor.pk), {
         "display_name": "蜂蜜小张", "region": anchor.region.pk, "cultivated_on": "2021-02-01",
-        "real_name": "王五", "mobile": "13900000000",  # not on the form: ignored
+        "real_name": "", "mobile": "",
         "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
     })
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     anchor.refresh_from_db()
     assert (anchor.real_name, anchor.mobile, anchor.cultivated_on) == ("张三丰", "13812345678", date(2021, 2, 1))
+
+
+def test_a_county_user_replaces_an_anchors_mobile_number_without_reading_it(client, changge_user, anchor):
+    client.force_login(changge_user)
+
+    response = client.post(url("anchor", "change", anchor.pk), {
+        "display_name": "蜂蜜小张", "region": anchor.region.pk, "real_name": "", "mobile": "13900000000",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
+    })
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    anchor.refresh_from_db()
+    assert (anchor.real_name, anchor.mobile) == ("张三丰", "13900000000")
+
+
+def test_the_change_form_offers_the_masked_values_only_as_hints_to_a_county_user(client, changge_user, anchor):
+    client.force_login(changge_user)
+
+    form = client.get(url("anchor", "change", anchor.pk)).context["adminform"].form
+
+    assert form["real_name"].value() == "" and form["mobile"].value() == ""
+    assert form.fields["mobile"].widget.attrs["placeholder"] == "138****5678"
 
 
 def test_city_staff_change_an_anchors_personal_data(client, city_user, anchor):

@@ -1,5 +1,7 @@
 """Identifiers with check characters used across the registries."""
 import datetime
+import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -53,11 +55,13 @@ def validate_uscc(value: str) -> None:
 # weighted sum modulo 11.
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
+RESIDENT_ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalise_resident_id(value: str) -> str:
-    """Spaces removed and a lower-case x raised, as people type and Excel stores it."""
-    return "".join((value or "").split()).upper()
+    """Spaces removed, full-width digits (a Chinese input method's ４１０…) made ASCII and a
+    lower-case x raised, as people type and Excel stores it."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def mask_resident_id(value: str) -> str:
@@ -79,7 +83,9 @@ def validate_resident_id(value: str) -> None:
     """
     number = normalise_resident_id(value)
     masked = mask_resident_id(number)
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() also accepts ² or full-width ３, which int() then
+    # refuses or reads as another number.
+    if len(number) != 18 or not RESIDENT_ID_FORMAT.fullmatch(number):
         raise ValidationError(
             _("Resident ID number %(number)s is not 17 digits followed by a digit or X."),
             code="resident_id_format", params={"number": masked},

@@ -21,12 +21,100 @@ from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import regions_in_scope
 from xuchang_ecom.accounts.services import organisation_find_or_build
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
+from xuchang_ecom.common.masking import lookup_reveals, personal_data_of
 from xuchang_ecom.common.models import field_label
 from xuchang_ecom.common.services import check_in_scope
 from xuchang_ecom.regions.models import Level, Region
 
 
-class ScopedAdminMixin:
+class PersonalDataAdminMixin:
+    """The admin side of a model's ``personal_data`` declaration (``common.masking``).
+
+    For a user without the declaration's permission: masked fields are listed masked and
+    cannot be sorted by; no search, URL lookup (``?mobile__startswith=138``) or ordering
+    reaches them, on this model or through a relation, since a list that answers
+    differently for a right and a wrong guess reveals as much as showing the value; and on
+    the change form each masked field starts empty, showing its masked value as a hint:
+    left empty it keeps what is stored, what is typed replaces it (whether or not it was
+    the same). Hidden fields are closed to everyone.
+    """
+
+    def _personal(self):
+        return personal_data_of(self.model)
+
+    def _closed_fields(self, request) -> set[str]:
+        personal = self._personal()
+        return personal.closed_to(request.user) if personal else set()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is None or lookup_reveals(self.model, lookup, user=request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        return [name for name in super().get_search_fields(request)
+                if not lookup_reveals(self.model, name, user=request.user)]
+
+    def get_ordering(self, request):
+        return [name for name in super().get_ordering(request) or ()
+                if not (isinstance(name, str) and lookup_reveals(self.model, name, user=request.user))]
+
+    def get_list_display(self, request):
+        closed = self._closed_fields(request)
+        return [masked_column(self.model, name) if isinstance(name, str) and name in closed else name
+                for name in super().get_list_display(request)]
+
+    def get_list_display_links(self, request, list_display):
+        links = super().get_list_display_links(request, list_display)
+        masked = {item.field_name: item for item in list_display if hasattr(item, "field_name")}
+        return [masked.get(link, link) for link in links] if links else links
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        personal = self._personal()
+        closed = [name for name in self._closed_fields(request) if name in (personal.masks if personal else {})]
+        if obj is None or not closed:
+            return form_class
+
+        class ReplaceOnlyForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in closed:
+                    if name not in self.fields:
+                        continue
+                    masked = personal.masks[name](getattr(self.instance, name) or "")
+                    field = self.fields[name]
+                    field.required = False
+                    field.widget.attrs.update(placeholder=masked, autocomplete="off")
+                    field.help_text = _("Shown masked: %(masked)s. Leave it empty to keep it; what you type "
+                                        "replaces it.") % {"masked": masked or "—"}
+                    self.initial[name] = ""
+
+            def clean(self):
+                cleaned = super().clean()
+                for name in closed:
+                    if name in self.fields and not cleaned.get(name):
+                        cleaned[name] = getattr(self.instance, name)
+                return cleaned
+
+        return ReplaceOnlyForm
+
+
+def masked_column(model, name: str) -> Callable:
+    """A change-list column showing ``model``'s personal field ``name`` masked; it cannot
+    be sorted by (the order would tell of the hidden part)."""
+    mask = personal_data_of(model).masks[name]
+
+    @admin.display(description=field_label(model, name))
+    def column(obj) -> str:
+        return mask(getattr(obj, name) or "")
+
+    column.__name__ = f"masked_{name}"
+    column.field_name = name
+    return column
+
+
+class ScopedAdminMixin(PersonalDataAdminMixin):
     """Subclasses implement ``scoped_queryset(request)`` with the app's list selector, and
     may extend ``check_instance`` with the app's ``*_check`` service."""
 

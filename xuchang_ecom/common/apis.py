@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.cache import add_never_cache_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,6 +20,16 @@ from xuchang_ecom.common.importexport import escape_formula
 from xuchang_ecom.regions.models import Level, Region
 
 logger = logging.getLogger(__name__)
+
+
+class PersonalDataApiMixin:
+    """For an API whose answers carry personal data (masked or not): no cache, in the
+    browser or on the way, may keep them (``Cache-Control: no-store``)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
 
 class RegistryPermissions(DjangoModelPermissions):
