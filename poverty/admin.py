@@ -4,9 +4,13 @@ Resident ID numbers are shown masked everywhere, to everyone; the household chan
 never holds the full number, not even in a hidden input. Users with
 ``poverty.reveal_resident_id`` reveal one household's number at a time from its change
 page, and each reveal is written to the audit log (``RevealLog``), which nobody can edit.
+Names of heads of household and employees are masked for everyone else, who can neither
+search, filter nor sort by them (``common.admin.PersonalDataAdminMixin``).
 
-The search box finds a household by its head's full resident ID number, typed in any
-spacing or case of x, through the keyed hash: such a number is never sent to the database.
+For users who may reveal numbers, the search box finds a household by its head's full
+resident ID number, typed in any spacing or case of x, through the keyed hash: such a
+number is never sent to the database. For anyone else a number finds nothing, whether it
+is registered or not.
 """
 import re
 
@@ -42,6 +46,7 @@ from .models import (
     Household,
     LandLease,
     RevealLog,
+    RevealVia,
     TakeHomeWork,
 )
 from .resources import (
@@ -70,6 +75,12 @@ class PovertyRecordAdmin(RecordAdmin):
     update_service = staticmethod(services.record_update)
     delete_service = staticmethod(services.record_delete)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A number typed into the form is looked up (and logged) once, and logged after the
+        # admin's transaction, so a refused form keeps its entry.
+        with services.resident_id_lookups(via=RevealVia.FORM):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Household:
             kwargs["queryset"] = selectors.household_list(user=request.user)
@@ -85,9 +96,12 @@ class ResidentIdSearchMixin:
     resident_id_lookup = "pk"
 
     def get_search_results(self, request, queryset, search_term):
-        """``(rows, may have duplicates)``: for a number, the rows of the household with it."""
+        """``(rows, may have duplicates)``: for a number, the rows of the household with it
+        if ``request.user`` may reveal numbers, else none."""
         compact = normalise_resident_id(search_term)
         if RESIDENT_ID_TERM.fullmatch(compact):
+            if not selectors.may_reveal_resident_id(request.user):
+                return queryset.none(), False  # the same for a registered number and any other
             household = selectors.household_find_by_id_number(user=request.user, number=compact)
             if household is None:
                 return queryset.none(), False
@@ -228,6 +242,7 @@ class HouseholdChangeForm(forms.ModelForm):
         if number:
             # Set before the model validates, so a number already registered is refused.
             self.instance.resident_id = number
+            self.instance.number_typed = True
         super()._post_clean()
 
     def _update_errors(self, errors):
@@ -277,6 +292,8 @@ class HouseholdAdmin(ResidentIdSearchMixin, PovertyRecordAdmin):
     search_fields = ["head_name", "village__name", "village__path"]
     list_select_related = ["village"]
     autocomplete_fields = ["village"]
+    # By name for those who may read names (others: by village, then as registered).
+    ordering = ["village__path", "head_name"]
     # The records linking a household to the programmes, linked from its change page.
     LINKS = (Employment, LandLease, Dividend, TakeHomeWork)
 
@@ -299,6 +316,11 @@ class HouseholdAdmin(ResidentIdSearchMixin, PovertyRecordAdmin):
         if form.cleaned_data.get("new_resident_id"):
             data["resident_id"] = form.cleaned_data["new_resident_id"]
         return data, m2m
+
+    def check_instance(self, request, obj) -> None:
+        super().check_instance(request, obj)
+        if obj.pk is None or getattr(obj, "number_typed", False):
+            services.household_check(user=request.user, household=obj)
 
     @admin.display(description=field_label(Household, "resident_id"))
     def resident_id_masked(self, household: Household) -> str:
@@ -448,11 +470,14 @@ class RevealLogAdmin(ReadOnlyAdminMixin, ResidentIdSearchMixin, ScopedAdminMixin
     resident ID number lists who revealed that household's number."""
 
     resident_id_lookup = "household"
-    list_display = ["revealed_at", "user", "household"]
-    list_filter = [county_filter("household__village")]
-    search_fields = ["user__username", "household__head_name"]
+    list_display = ["revealed_at", "user", "kind", "household", "via", "file_name", "numbers", "charged", "matched",
+                    "refused"]
+    list_filter = ["kind", "refused", "via", county_filter("household__village")]
+    search_fields = ["user__username", "household__head_name", "file_name"]
     list_select_related = ["user", "household__village"]
     date_hierarchy = "revealed_at"
+    fields = ["revealed_at", "user", "kind", "household", "via", "file_name", "numbers", "charged", "matched",
+              "refused", "households"]
 
     def scoped_queryset(self, request):
         return selectors.reveal_log_list(user=request.user)

@@ -21,6 +21,7 @@ from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
 from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.crypto import EncryptedTextField, keyed_hash
+from xuchang_ecom.common.masking import PersonalData, mask_name
 from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Level, Region
@@ -166,13 +167,18 @@ class Household(models.Model):
     )
 
     objects = HouseholdQuerySet.as_manager()
+    # The number is shown masked to everyone (revealed one household at a time, logged),
+    # and neither it nor its hash is ever searched, filtered or sorted by.
+    personal_data = PersonalData(permission=REVEAL_PERMISSION, masks={"head_name": mask_name},
+                                 hidden=("resident_id", "id_hash"))
 
     class Meta:
         verbose_name = _("registered poor household")
         verbose_name_plural = _("registered poor households")
         default_permissions = REGISTRY_PERMISSIONS
         permissions = [("reveal_resident_id", _("Can reveal a full resident ID number"))]
-        ordering = ["village__path", "head_name"]
+        # Not by name: an order by the hidden part of names tells something of them.
+        ordering = ["village__path", "pk"]
         constraints = [
             CheckConstraint(
                 condition=Q(size__gte=1), name="poverty_household_has_members",
@@ -191,7 +197,8 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.head_name} {self.masked_resident_id}"
+        # Masked: a household's name shows on pages and in logs that many people read.
+        return f"{mask_name(self.head_name)} {self.masked_resident_id}"
 
     def save(self, *args, **kwargs) -> None:
         # Also on a save that skipped full_clean(): the hash must never drift from the number.
@@ -216,22 +223,15 @@ class Household(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
-        """Raises ValidationError for a place that is not a village or a number already
-        registered (the message shows it masked)."""
-        errors = {}
+        """Raises ValidationError for a place that is not a village."""
         if self.village_id and self.village.level != Level.VILLAGE:
-            errors["village"] = _("Choose a village.")
-        if Household.objects.filter(id_hash=self.id_hash).exclude(pk=self.pk).exists():
-            errors["resident_id"] = ValidationError(
-                _("A household with resident ID number %(number)s is already registered."),
-                code="duplicate", params={"number": self.masked_resident_id},
-            )
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"village": _("Choose a village.")})
 
     def validate_unique(self, exclude=None) -> None:
-        # clean() reports a duplicate number on the field people type, masked; the unique
-        # index on id_hash still guards against a concurrent insert.
+        # Whether a number is registered tells something of a person: the services find
+        # out (``services.household_check``), logging it for users who may not read
+        # numbers, and report it masked on the field people type. The unique index on
+        # id_hash still guards against a concurrent insert.
         super().validate_unique(exclude={*(exclude or ()), "id_hash"})
 
 
@@ -303,6 +303,7 @@ class Employment(WorkplaceLink):
     )
 
     objects = TermQuerySet.as_manager()
+    personal_data = PersonalData(permission=REVEAL_PERMISSION, masks={"member_name": mask_name})
 
     class Meta(WorkplaceLink.Meta):
         verbose_name = _("employment")
@@ -315,7 +316,7 @@ class Employment(WorkplaceLink):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_name} @ {self.workplace}"
+        return f"{mask_name(self.member_name)} @ {self.workplace}"
 
 
 class LandLease(WorkplaceLink):
@@ -403,22 +404,62 @@ class TakeHomeWork(models.Model):
 class RevealLogQuerySet(ScopedQuerySet):
     scope_region_field = "household__village"
 
+    def matches_charged(self, *, user, since) -> int:
+        """How many resident ID numbers ``user`` has looked up since ``since`` that count
+        towards the limit (``services.resident_ids_look_up``)."""
+        return self.filter(user=user, kind=RevealKind.MATCH, revealed_at__gte=since).aggregate(
+            total=models.Sum("charged"))["total"] or 0
+
+
+class RevealKind(models.TextChoices):
+    REVEAL = "reveal", _("Revealed on the household's page")
+    EXPORT = "export", _("In an export with full numbers")
+    MATCH = "match", _("Looked up by number")
+
+
+class RevealVia(models.TextChoices):
+    FORM = "form", _("Form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+
 
 class RevealLog(models.Model):
-    """Who saw a household's full resident ID number, and when.
+    """Who learnt something of a household's resident ID number, and when.
 
-    Written only by ``services.household_reveal_id``; rows are never changed or deleted,
-    so the model has only the view permission.
+    A reveal or an export with full numbers names its household. A look-up by number by
+    someone who may not read numbers (``MATCH``: a county importing its own households, a
+    number typed into a form) is a reveal too, of whether each number is registered: it
+    records how many numbers were looked up, how many of them count towards that user's
+    daily limit, how many matched and which households those were, or that it was
+    refused. Written only by the services; rows are never changed or deleted, so the
+    model has only the view permission.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=RevealKind.choices, default=RevealKind.REVEAL)
     # PROTECT: a household whose number was revealed keeps its audit trail.
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="reveal_logs"
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="reveal_logs",
+        null=True, blank=True,
     )
-    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
+    households = models.ManyToManyField(
+        Household, verbose_name=_("households matched"), related_name="+", blank=True,
+    )
+    via = models.CharField(_("through"), max_length=10, choices=RevealVia.choices, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    numbers = models.PositiveIntegerField(_("numbers looked up"), default=0)
+    charged = models.PositiveIntegerField(
+        _("numbers counted towards the limit"), default=0,
+        help_text=_("The same numbers looked up again within a day are not counted again."),
+    )
+    matched = models.PositiveIntegerField(_("numbers registered"), default=0)
+    refused = models.BooleanField(_("refused over the limit"), default=False)
+    # A keyed hash of the numbers looked up, to know the same numbers again (a preview,
+    # then its confirmation) without keeping them.
+    digest = models.CharField(_("fingerprint of the numbers"), max_length=64, blank=True, editable=False)
+    revealed_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     objects = RevealLogQuerySet.as_manager()
 
@@ -427,6 +468,9 @@ class RevealLog(models.Model):
         verbose_name_plural = _("resident ID reveals")
         default_permissions = ("view",)
         ordering = ["-revealed_at"]
+        indexes = [models.Index(fields=["user", "kind", "revealed_at"], name="poverty_reveal_user_kind_at")]
 
     def __str__(self) -> str:
-        return f"{self.revealed_at:%Y-%m-%d %H:%M} {self.user} → {self.household}"
+        if self.household_id:
+            return f"{self.revealed_at:%Y-%m-%d %H:%M} {self.user} → {self.household}"
+        return f"{self.revealed_at:%Y-%m-%d %H:%M} {self.user} → {self.matched}/{self.numbers}"

@@ -26,6 +26,7 @@ from xuchang_ecom.common.importexport import (
     Resource,
     SpreadsheetResult,
     TextWidget,
+    WholeNumberWidget,
     cell_text,
     region_code_column,
 )
@@ -33,7 +34,17 @@ from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name
 from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
-from .models import AlleviationModel, Base, Dividend, Employment, Enterprise, Household, LandLease, TakeHomeWork
+from .models import (
+    AlleviationModel,
+    Base,
+    Dividend,
+    Employment,
+    Enterprise,
+    Household,
+    LandLease,
+    RevealVia,
+    TakeHomeWork,
+)
 
 ENTERPRISE_FIELDS = ("products", "recognised_on", "note")
 BASE_FIELDS = ("name", "region", "enterprise", "products", "area_mu", "opened_on", "closed_on")
@@ -78,12 +89,20 @@ class PersonalDataMixin:
     * Exports are in full only for users who may reveal resident ID numbers; such an
       export of the resident ID column is written to the audit log, one entry per
       household (``revealed_households``).
+    * Every row carries its ``registry_number`` (the record's id): a row that gives it is
+      that record (among those the user may see), whatever else it says, so an exported
+      file comes back with its masked cells and means "keep what is stored".
     * The import preview and its error reports show every masked column masked, whoever
       imports: an error report is not a way to read a number back.
     * A masked cell coming back (it contains ``*``) leaves the stored value unchanged; a
       new record needs the full value.
-    * ``guess_columns``: for a user without the permission a row that gives one of them
-      unmasked is written rather than reported as unchanged, which would confirm a guess.
+    * ``guess_columns``: for a user without the permission, a row that gives one of them
+      unmasked is written rather than reported as unchanged, which would confirm a
+      guess, and such a cell never identifies a record: only the registry number or a
+      resident ID number (looked up, logged and limited) do.
+    * Numbers are looked up once per import (``services.resident_id_lookups``): for a
+      user without the permission that look-up is logged, and refused over the daily
+      limit, before any row is read.
     """
 
     guess_columns: tuple[str, ...] = ()
@@ -111,9 +130,61 @@ class PersonalDataMixin:
     def import_data(self, dataset, *args, **kwargs):
         self._importing = True
         try:
-            return super().import_data(dataset, *args, **kwargs)
+            with services.resident_id_lookups(via=RevealVia.IMPORT, file_name=str(kwargs.get("file_name") or "")):
+                return super().import_data(dataset, *args, **kwargs)
         finally:
             self._importing = False
+
+    def look_up(self, numbers) -> services.NumberLookup:
+        """Look up the valid resident ID numbers among ``numbers`` (cells of the file);
+        raises ValueError (the whole file refused) over the user's daily limit."""
+        valid = []
+        for number in {normalise_resident_id(cell_text(value)) for value in numbers}:
+            try:
+                validate_resident_id(number)
+            except ValidationError:
+                continue  # reported on its row; never looked up
+            valid.append(number)
+        try:
+            return services.resident_ids_look_up(user=self.user, numbers=valid, via=RevealVia.IMPORT)
+        except services.LookupLimitExceeded as error:
+            raise ValueError(error.messages[0]) from None
+
+    def get_instance(self, instance_loader, row):
+        """The record the row's registry number names, else the one its natural key finds
+        (never through a guessed personal cell of a user without the permission)."""
+        column = self.fields["registry_number"].column_name
+        if cell_text(row.get(column)):
+            try:
+                pk = self.fields["registry_number"].clean(row)
+            except ValueError:
+                return None  # reported on its column by import_instance
+            return self.get_queryset().filter(pk=pk).first() if pk else None
+        if not selectors.may_reveal_resident_id(self.user) and any(
+                name in self.get_import_id_fields() and self._typed(name, row) for name in self.guess_columns):
+            return None
+        return super().get_instance(instance_loader, row)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        column = self.fields["registry_number"].column_name
+        if instance.pk is None and cell_text(row.get(column)):
+            # Missing, out of the user's area or not a number: all read the same.
+            errors["registry_number"] = [ValidationError(
+                gettext("No %(model)s with registry number “%(number)s” was found in your area.")
+                % {"model": self._meta.model._meta.verbose_name, "number": cell_text(row.get(column))},
+                code="unknown_registry_number",
+            )]
+        if errors:
+            raise ValidationError(errors)
+
+    def _typed(self, name: str, row) -> bool:
+        value = row.get(self.fields[name].column_name)
+        return bool(cell_text(value)) and not _masked(value)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if isinstance(field, MaskedColumn) and not field.readonly and _masked(row.get(field.column_name)):
@@ -123,12 +194,10 @@ class PersonalDataMixin:
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not selectors.may_reveal_resident_id(self.user) and any(
-            cell_text(row.get(self.fields[name].column_name)) and not _masked(row.get(self.fields[name].column_name))
-            for name in self.guess_columns
-        ):
-            # Reporting "unchanged" would confirm a guessed name to someone not allowed
-            # to read it; the row is written instead.
+        if not selectors.may_reveal_resident_id(self.user) and any(self._typed(name, row)
+                                                                   for name in self.guess_columns):
+            # Reporting "unchanged" would confirm a guessed name or number to someone not
+            # allowed to read it; the row is written instead.
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
@@ -148,6 +217,12 @@ class PersonalDataMixin:
             services.household_reveal_in_export(user=self.user, households=self.revealed_households(queryset))
 
 
+def registry_number_column() -> Column:
+    """The record's id, exported so that a file coming back names its records without
+    personal data; read by ``PersonalDataMixin.get_instance``, never written."""
+    return Column(attribute="id", column_name=_("registry number"), widget=WholeNumberWidget(), readonly=True)
+
+
 class ResidentIdWidget(widgets.Widget):
     """A resident ID number as typed: spaces removed and a lower-case x raised. The
     model's validator checks it (its messages show the number masked)."""
@@ -160,8 +235,9 @@ class ResidentIdWidget(widgets.Widget):
 
 
 class HouseholdWidget(widgets.Widget):
-    """A household by its head's resident ID number, found through the keyed hash among
-    the households ``user`` may see. Messages show the number masked.
+    """A household by its head's resident ID number, among the households ``user`` may
+    see. Messages show the number masked. The resource looks the file's numbers up at
+    once (``PersonalDataMixin.look_up``) and hands them over with ``found``.
 
     ``clean`` raises ValueError for a masked, invalid or unknown number.
     """
@@ -169,7 +245,7 @@ class HouseholdWidget(widgets.Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.user = None
-        self._found: dict[str, Household | None] = {}
+        self._found: dict[str, Household] = {}
 
     def clean(self, value, row=None, **kwargs) -> Household | None:
         number = normalise_resident_id(cell_text(value))
@@ -181,22 +257,20 @@ class HouseholdWidget(widgets.Widget):
             validate_resident_id(number)
         except ValidationError as error:
             raise ValueError(error.messages[0]) from None
-        if number not in self._found:
-            self._found[number] = selectors.household_find_by_id_number(user=self.user, number=number)
-        if self._found[number] is None:
+        household = self._found.get(number)
+        if household is None:
             raise ValueError(
                 gettext("No registered household with resident ID number %(number)s was found in your area.")
                 % {"number": mask_resident_id(number)}
             )
-        return self._found[number]
+        return household
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.resident_id if value is not None else ""
 
-    def find_all(self, numbers) -> None:
-        """Find the registered households of ``numbers`` at once (one query per 1,000)
-        instead of one query per cell; numbers not found are looked up as met."""
-        self._found.update(selectors.households_by_id_number(user=self.user, numbers=numbers))
+    def found(self, households: dict[str, Household]) -> None:
+        """The households the import's look-up found among those the user may see."""
+        self._found = dict(households)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,12 +365,15 @@ class HouseholdResource(PersonalDataMixin, Resource):
     resident_id = MaskedColumn(attribute="resident_id", column_name=field_label(Household, "resident_id"),
                                widget=ResidentIdWidget(), mask=mask_resident_id)
     village_code = region_code_column("village")
-    guess_columns = ("head_name",)
+    registry_number = registry_number_column()
+    # A typed number is always written: "unchanged" would confirm it.
+    guess_columns = ("head_name", "resident_id")
     resident_id_column = "resident_id"
 
     class Meta:
         model = Household
-        fields = ("head_name", "resident_id", "village", "village_code", "size", "disabled_members", "exited_in")
+        fields = ("registry_number", "head_name", "resident_id", "village", "village_code", "size",
+                  "disabled_members", "exited_in")
         import_id_fields = ("resident_id",)
         name = Household._meta.verbose_name_plural
 
@@ -317,17 +394,19 @@ class HouseholdResource(PersonalDataMixin, Resource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        # The registered households the file names, found at once (see get_instance).
-        self._registered = selectors.households_by_id_number(
-            user=self.user, numbers=dataset[self.fields["resident_id"].column_name])
+        # The file's numbers, looked up at once (see get_instance).
+        self._lookup = self.look_up(dataset[self.fields["resident_id"].column_name])
 
     def get_instance(self, instance_loader, row):
+        column = self.fields["registry_number"].column_name
+        if cell_text(row.get(column)):
+            return super().get_instance(instance_loader, row)
         number = self.fields["resident_id"].clean(row)
         if not number or MASK_CHARACTER in number:
             return None
         if number in self._rows_by_number:  # an earlier row of this file may have registered it
-            return selectors.household_find_by_id_number(user=self.user, number=number)
-        return self._registered.get(number)
+            return selectors.find_by_resident_id(self.get_queryset(), [number]).get(number)
+        return self._lookup.visible.get(number)
 
     def import_instance(self, instance: Household, row, **kwargs):
         errors: dict = {}
@@ -354,7 +433,14 @@ class HouseholdResource(PersonalDataMixin, Resource):
         return services.household_create(user=self.user, **self.values(instance, HOUSEHOLD_FIELDS))
 
     def update(self, instance: Household) -> Household:
-        return services.record_update(user=self.user, instance=instance, data=self.values(instance, HOUSEHOLD_FIELDS))
+        data = self.values(instance, HOUSEHOLD_FIELDS)
+        if not self._typed_number:
+            del data["resident_id"]  # kept as stored: nothing to look up
+        return services.record_update(user=self.user, instance=instance, data=data)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._typed_number = self._typed("resident_id", row)
+        return super().import_row(row, instance_loader, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------
@@ -371,6 +457,7 @@ class HouseholdLinkResource(PersonalDataMixin, Resource):
                              widget=HouseholdWidget(), mask=mask_resident_id)
     head_name = MaskedColumn(attribute="household__head_name", column_name=field_label(Household, "head_name"),
                              widget=TextWidget(), readonly=True, mask=mask_name)
+    registry_number = registry_number_column()
     resident_id_column = "household"
     list_selector: Callable | None = None
     create_service: Callable | None = None
@@ -384,7 +471,7 @@ class HouseholdLinkResource(PersonalDataMixin, Resource):
         super().before_import(dataset, **kwargs)
         column = self.fields["household"].column_name
         if column in (dataset.headers or []):
-            self.fields["household"].widget.find_all(dataset[column])
+            self.fields["household"].widget.found(self.look_up(dataset[column]).visible)
 
     def get_queryset(self):
         return self.list_selector(user=self.user)
@@ -414,8 +501,8 @@ class EmploymentResource(HouseholdLinkResource):
 
     class Meta:
         model = Employment
-        fields = ("household", "head_name", "member_name", "is_disabled", "enterprise", "base", "started_on",
-                  "ended_on", "monthly_wage")
+        fields = ("registry_number", "household", "head_name", "member_name", "is_disabled", "enterprise", "base",
+                  "started_on", "ended_on", "monthly_wage")
         import_id_fields = ("household", "enterprise", "base", "member_name", "started_on")
         widgets = WORKPLACE_WIDGETS
         name = Employment._meta.verbose_name_plural
@@ -430,7 +517,8 @@ class LandLeaseResource(HouseholdLinkResource):
 
     class Meta:
         model = LandLease
-        fields = ("household", "head_name", "enterprise", "base", "area_mu", "annual_rent", "started_on", "ended_on")
+        fields = ("registry_number", "household", "head_name", "enterprise", "base", "area_mu", "annual_rent",
+                  "started_on", "ended_on")
         import_id_fields = ("household", "enterprise", "base", "started_on")
         widgets = WORKPLACE_WIDGETS
         name = LandLease._meta.verbose_name_plural
@@ -445,7 +533,7 @@ class DividendResource(HouseholdLinkResource):
 
     class Meta:
         model = Dividend
-        fields = ("household", "head_name", "enterprise", "base", "year", "amount", "paid_on")
+        fields = ("registry_number", "household", "head_name", "enterprise", "base", "year", "amount", "paid_on")
         import_id_fields = ("household", "enterprise", "base", "year", "paid_on")
         widgets = WORKPLACE_WIDGETS
         name = Dividend._meta.verbose_name_plural
@@ -460,7 +548,8 @@ class TakeHomeWorkResource(HouseholdLinkResource):
 
     class Meta:
         model = TakeHomeWork
-        fields = ("household", "head_name", "enterprise", "period_start", "period_end", "pieces", "pay")
+        fields = ("registry_number", "household", "head_name", "enterprise", "period_start", "period_end", "pieces",
+                  "pay")
         import_id_fields = ("household", "enterprise", "period_start")
         widgets = {"enterprise": WORKPLACE_WIDGETS["enterprise"]}
         name = TakeHomeWork._meta.verbose_name_plural

@@ -69,19 +69,24 @@ def household_personal_data(*, user, household: Household) -> dict[str, str]:
 
 def household_find_by_id_number(*, user, number: str) -> Household | None:
     """The household ``user`` may see whose head has resident ID ``number`` (any spacing or
-    case of x), or None: a number out of the user's area is as unknown as a wrong one."""
+    case of x), or None: a number out of the user's area is as unknown as a wrong one.
+
+    Not logged: only for users who may read numbers (``may_reveal_resident_id``); anyone
+    else looks numbers up through ``services.resident_ids_look_up``.
+    """
     number = normalise_resident_id(number)
-    return households_by_id_number(user=user, numbers=[number]).get(number)
+    return find_by_resident_id(household_list(user=user), [number]).get(number)
 
 
-def households_by_id_number(*, user, numbers: Iterable[str]) -> dict[str, Household]:
-    """The households ``user`` may see whose heads have one of the resident ID ``numbers``,
-    keyed by the normalised number: a query per 1,000 numbers, not one per row of an import."""
+def find_by_resident_id(households, numbers: Iterable[str]) -> dict[str, Household]:
+    """The households of the QuerySet ``households`` whose heads have one of the resident ID
+    ``numbers``, keyed by the normalised number: a query per 1,000 numbers, not one per row
+    of an import."""
     by_hash = {keyed_hash(number): number for number in {normalise_resident_id(str(n or "")) for n in numbers}
                if number}
     hashes, found = list(by_hash), {}
     for start in range(0, len(hashes), 1000):
-        for household in household_list(user=user).filter(id_hash__in=hashes[start:start + 1000]).order_by():
+        for household in households.filter(id_hash__in=hashes[start:start + 1000]).order_by():
             found[by_hash[household.id_hash]] = household
     return found
 

@@ -1,17 +1,27 @@
 """Every write to the poverty-alleviation registry. The admin, the imports and the API call these."""
-from collections.abc import Iterable
-from datetime import date
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
+from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
+from xuchang_ecom.common.crypto import keyed_hash
 from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
+from xuchang_ecom.reporting.notify import notify
 
 from . import selectors
 from .models import (
@@ -22,7 +32,9 @@ from .models import (
     Enterprise,
     Household,
     LandLease,
+    RevealKind,
     RevealLog,
+    RevealVia,
     TakeHomeWork,
 )
 
@@ -120,15 +132,41 @@ def base_create(*, user, name: str, region: Region, opened_on: date, enterprise:
     return scoped_save(user=user, instance=base)
 
 
+def household_check(*, user, household: Household) -> None:
+    """Raise ValidationError (showing the number masked) if ``household``'s resident ID
+    number is already registered to another household, anywhere in the city. Call it only
+    with a number the user gave (a new household, a number typed to replace one).
+
+    Whether a number is registered is itself personal data: for a user who may not read
+    numbers the check is a look-up, logged and limited (``resident_ids_look_up``). A number
+    that is not a valid one is left to the model's validation, and never looked up.
+    """
+    number = normalise_resident_id(household.resident_id)
+    try:
+        validate_resident_id(number)
+    except ValidationError:
+        return
+    # Looked up even when it is the number the household had: a look-up skipped for the
+    # right number and made for a wrong one would tell them apart.
+    other = resident_ids_look_up(user=user, numbers=[number]).registered.get(number)
+    if other is not None and other.pk != household.pk:
+        raise ValidationError({"resident_id": ValidationError(
+            _("A household with resident ID number %(number)s is already registered."),
+            code="duplicate", params={"number": mask_resident_id(number)},
+        )})
+
+
 def household_create(*, user, head_name: str, resident_id: str, village: Region, size: int,
                      disabled_members: int = 0, exited_in: int | None = None) -> Household:
     """Register a household; its number is validated, normalised and stored encrypted.
 
     Raises ValidationError (showing the number masked) for an invalid number or one
-    already registered, whatever its spacing or the case of its x.
+    already registered, whatever its spacing or the case of its x. (Not atomic around the
+    check: its entry in the reveal log must stay when the number is refused.)
     """
     household = Household(head_name=head_name.strip(), resident_id=resident_id, village=village, size=size,
                           disabled_members=disabled_members, exited_in=exited_in)
+    household_check(user=user, household=household)
     return scoped_save(user=user, instance=household)
 
 
@@ -173,6 +211,9 @@ def record_update(*, user, instance, data: dict, m2m: dict | None = None):
     """
     if m2m and "alleviation_models" in m2m:
         _check_alleviation_models(m2m["alleviation_models"])
+    if isinstance(instance, Household) and "resident_id" in data:
+        instance.resident_id = data["resident_id"]
+        household_check(user=user, household=instance)
     return scoped_update(user=user, instance=instance, data=data, m2m=m2m)
 
 
@@ -194,7 +235,7 @@ def household_reveal_id(*, user, household: Household) -> str:
     if not selectors.may_reveal_resident_id(user):
         raise PermissionDenied
     household = selectors.household_get(user=user, pk=household.pk)
-    RevealLog.objects.create(user=user, household=household)
+    RevealLog.objects.create(user=user, kind=RevealKind.REVEAL, household=household)
     return household.resident_id
 
 
@@ -209,5 +250,138 @@ def household_reveal_in_export(*, user, households: QuerySet) -> int:
     if not selectors.may_reveal_resident_id(user):
         raise PermissionDenied
     pks = selectors.household_list(user=user).filter(pk__in=households.values("pk")).values_list("pk", flat=True)
-    entries = RevealLog.objects.bulk_create([RevealLog(user=user, household_id=pk) for pk in pks])
+    entries = RevealLog.objects.bulk_create([RevealLog(user=user, kind=RevealKind.EXPORT, household_id=pk)
+                                             for pk in pks])
     return len(entries)
+
+
+# ---------------------------------------------------------------------------------------
+# Look-ups by resident ID number
+# ---------------------------------------------------------------------------------------
+
+#: The window of ``PERSONAL_DATA_MATCH_LIMIT``.
+LOOKUP_WINDOW = timedelta(hours=24)
+
+
+class LookupLimitExceeded(ValidationError):
+    """A user who may not read resident ID numbers asked to look up more of them than
+    ``PERSONAL_DATA_MATCH_LIMIT`` allows in 24 hours; nothing was looked up."""
+
+
+@dataclass
+class NumberLookup:
+    """What a look-up of resident ID numbers found, keyed by normalised number."""
+
+    #: Every registered household with one of the numbers, anywhere in the city: only to
+    #: refuse registering a number twice, never to show.
+    registered: dict[str, Household]
+    #: Those of them the acting user may see.
+    visible: dict[str, Household]
+
+
+@dataclass
+class _Journal:
+    """The look-ups of one operation (an import's preview or confirmation)."""
+
+    via: str
+    file_name: str
+    numbers: set[str] = field(default_factory=set)
+    entries: list[dict] = field(default_factory=list)
+
+
+_journal: ContextVar[_Journal | None] = ContextVar("poverty_lookup_journal", default=None)
+
+
+@contextlib.contextmanager
+def resident_id_lookups(*, via: str, file_name: str = "") -> Iterator[None]:
+    """Treat the look-ups by number inside this block as one, and log them when it ends.
+
+    An import looks numbers up before its rows and again as each row is checked; a number
+    counts once. The entries are written after the block, outside the import's
+    transaction, so a preview that rolls back everything it wrote still leaves them.
+    """
+    journal = _Journal(via=via, file_name=file_name[:255])
+    token = _journal.set(journal)
+    try:
+        yield
+    finally:
+        _journal.reset(token)
+        for entry in journal.entries:
+            _log_lookup(**entry)
+
+
+def resident_ids_look_up(*, user, numbers: Iterable[str], via: str = RevealVia.FORM) -> NumberLookup:
+    """The registered households whose heads have one of ``numbers`` (any spacing or case
+    of x), found through the keyed hash: a query per 1,000 numbers.
+
+    For a user who may read numbers that is all. For anyone else it tells whether each
+    number is registered, so it is a reveal: written to the reveal log with how many
+    numbers were looked up and how many matched, and limited to
+    ``PERSONAL_DATA_MATCH_LIMIT`` numbers a day. The same numbers again within the day
+    (an import's preview, then its confirmation) neither count again nor, if the answer is
+    the same, log again. Raises ``LookupLimitExceeded`` (nothing looked up; city staff
+    told) over the limit.
+    """
+    numbers = sorted({number for number in map(normalise_resident_id, (str(n or "") for n in numbers)) if number})
+    journal = _journal.get()
+    new = numbers if journal is None else [number for number in numbers if number not in journal.numbers]
+    accountable = bool(new) and not selectors.may_reveal_resident_id(user)
+    if accountable:
+        digest = keyed_hash("\n".join(new))
+        since = timezone.now() - LOOKUP_WINDOW
+        earlier = RevealLog.objects.filter(user=user, kind=RevealKind.MATCH, refused=False, digest=digest,
+                                           revealed_at__gte=since).first()
+        charge = 0 if earlier is not None else len(new)
+        used = RevealLog.objects.matches_charged(user=user, since=since) + sum(
+            entry["charged"] for entry in (journal.entries if journal else []))
+        if charge and used + charge > settings.PERSONAL_DATA_MATCH_LIMIT:
+            _account(journal, user=user, via=via, numbers=len(new), charged=0, matched=[], digest=digest,
+                     refused=True)
+            raise LookupLimitExceeded(
+                _("You have looked up %(used)s resident ID numbers in the last 24 hours; these %(more)s would "
+                  "pass the limit of %(limit)s a day for staff who may not read full numbers. Nothing was looked "
+                  "up, and city staff have been told. City staff can import the file, or try again tomorrow.")
+                % {"used": used, "more": charge, "limit": settings.PERSONAL_DATA_MATCH_LIMIT},
+                code="lookup_limit",
+            )
+    registered = selectors.find_by_resident_id(Household.objects.select_related("village"), numbers)
+    visible_pks = set(selectors.household_list(user=user).filter(
+        pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True))
+    if accountable:
+        matched = [household for number, household in registered.items() if number in set(new)]
+        if earlier is None or earlier.matched != len(matched):
+            _account(journal, user=user, via=via, numbers=len(new), charged=charge, matched=matched, digest=digest)
+    if journal is not None:
+        journal.numbers.update(new)
+    return NumberLookup(registered=registered,
+                        visible={number: h for number, h in registered.items() if h.pk in visible_pks})
+
+
+def _account(journal: _Journal | None, **entry) -> None:
+    """Log a look-up now, or when the journal's block ends."""
+    if journal is None:
+        _log_lookup(**entry)
+    else:
+        entry.update(via=journal.via, file_name=journal.file_name)
+        journal.entries.append(entry)
+
+
+def _log_lookup(*, user, via: str, numbers: int, charged: int, matched: list[Household], digest: str,
+                refused: bool = False, file_name: str = "") -> None:
+    """Write a look-up to the reveal log; the first refusal in a day tells city staff."""
+    since = timezone.now() - LOOKUP_WINDOW
+    first_refusal = refused and not RevealLog.objects.filter(
+        user=user, kind=RevealKind.MATCH, refused=True, revealed_at__gte=since).exists()
+    entry = RevealLog.objects.create(user=user, kind=RevealKind.MATCH, via=via, file_name=file_name,
+                                     numbers=numbers, charged=charged, matched=len(matched), digest=digest,
+                                     refused=refused)
+    if matched:
+        entry.households.set(matched)
+    if first_refusal:
+        city_staff = get_user_model().objects.filter(is_active=True, role=Role.CITY_STAFF)
+        with override(settings.LANGUAGE_CODE):
+            message = _("%(user)s tried to look up %(numbers)s resident ID numbers, over the limit of %(limit)s a "
+                        "day for staff who may not read full numbers; the look-up was refused. The resident ID "
+                        "reveals in the admin list what they looked up.") % {
+                "user": user.get_username(), "numbers": numbers, "limit": settings.PERSONAL_DATA_MATCH_LIMIT}
+        notify(users=city_staff, message=message)

@@ -52,10 +52,10 @@ def test_the_stored_row_holds_no_plain_resident_id(city_user):
     assert number[6:14] not in stored  # not even the date of birth
 
 
-def test_str_and_repr_show_the_number_masked(city_user):
+def test_str_and_repr_show_the_name_and_number_masked(city_user):
     created = household(city_user)
     number = created.resident_id
-    assert str(created) == f"示例户主001 {mask_resident_id(number)}"
+    assert str(created) == f"示****** {mask_resident_id(number)}"
     assert number not in repr(created)
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 
 from poverty import services
 from poverty.demo import demo_resident_id
-from poverty.models import Base, Employment, Enterprise, Household, RevealLog
+from poverty.models import Base, Employment, Enterprise, Household, RevealKind, RevealLog
 from poverty.resources import (
     BaseResource,
     DividendResource,
@@ -54,15 +54,16 @@ def test_a_county_user_exports_households_masked(client, changge_user, changge_h
     household(changge_user, serial=2)
     client.force_login(changge_user)
 
-    rows = exported_rows(export(client, "household"))
+    rows = {row[column(HouseholdResource, "registry_number")]: row
+            for row in exported_rows(export(client, "household"))}
 
     number = changge_household.resident_id
-    assert rows[0][column(HouseholdResource, "resident_id")] == mask_resident_id(number)
-    assert rows[0][column(HouseholdResource, "head_name")] == "张**"
+    assert rows[changge_household.pk][column(HouseholdResource, "resident_id")] == mask_resident_id(number)
+    assert rows[changge_household.pk][column(HouseholdResource, "head_name")] == "张**"
     for file_format in (XLSX_FORMAT, CSV_FORMAT):
         content = export(client, "household", file_format)
         assert number.encode() not in content and "张三丰".encode() not in content
-    assert not RevealLog.objects.exists()
+    assert not RevealLog.objects.exclude(kind=RevealKind.MATCH).exists()
 
 
 def test_city_staff_export_households_in_full_and_each_is_logged_as_a_reveal(client, city_user, changge_household):
@@ -114,7 +115,7 @@ def test_city_staffs_link_export_is_in_full_and_logs_each_household_once(city_us
     dataset = EmploymentResource(user=city_user).export()
 
     number = changge_household.resident_id
-    assert sorted(row[:3] for row in dataset) == sorted([(number, "张三丰", "李四光"), (number, "张三丰", "张小明")])
+    assert sorted(row[1:4] for row in dataset) == sorted([(number, "张三丰", "李四光"), (number, "张三丰", "张小明")])
     assert list(RevealLog.objects.values_list("user", "household")) == [(city_user.pk, changge_household.pk)]
 
 
@@ -305,7 +306,7 @@ def test_a_job_is_imported_for_the_household_with_that_number(city_user, changge
     job = Employment.objects.get()
     assert (job.household, job.base.name, job.monthly_wage) == (changge_household, "示例扶贫基地01", Decimal(1800))
 
-    result = run(EmploymentResource, changge_user, [employment_row(ended_on="2021-06-30")])
+    result = run(EmploymentResource, changge_user, [employment_row(registry_number=job.pk, ended_on="2021-06-30")])
 
     assert result.totals["update"] == 1, result.messages()
     job.refresh_from_db()
@@ -407,5 +408,5 @@ def test_a_user_granted_the_permission_exports_in_full(changge_user, changge_hou
 
     dataset = HouseholdResource(user=allowed).export()
 
-    assert dataset[0][:2] == ("张三丰", changge_household.resident_id)
+    assert dataset[0][:3] == (str(changge_household.pk), "张三丰", changge_household.resident_id)
     assert RevealLog.objects.get().user == allowed

@@ -268,6 +268,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # derived from SECRET_KEY. See xuchang_ecom.common.crypto for rotation.
 PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
 PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY", default="")
+#: How many resident ID numbers one user without the permission to read them may look up
+#: (importing households or their links, typing a number) in 24 hours: each look-up tells
+#: whether a number is registered, so it is a reveal, logged and limited.
+PERSONAL_DATA_MATCH_LIMIT = env.int("PERSONAL_DATA_MATCH_LIMIT", default=2000)
 
 # E-mail (reminders, notifications, password reset): an EMAIL_URL such as
 # smtp+tls://user:password@smtp.example.org:587; development prints mail to the console.

@@ -24,4 +24,5 @@ WHITENOISE_USE_FINDERS = True
 
 PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDA="]
 PERSONAL_DATA_HASH_KEY = "test-only-personal-data-hash-key"
+PERSONAL_DATA_MATCH_LIMIT = 2000
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
