@@ -158,19 +158,15 @@ class PersonalDataMixin:
             try:
                 pk = self.fields["registry_number"].clean(row)
             except ValueError:
-                return None  # reported on its column by import_instance
+                return None  # reported on its column by check_row
             return self.get_queryset().filter(pk=pk).first() if pk else None
         if not selectors.may_reveal_resident_id(self.user) and any(
                 name in self.get_import_id_fields() and self._typed(name, row) for name in self.guess_columns):
             return None
         return super().get_instance(instance_loader, row)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors: dict, **kwargs) -> None:
+        super().check_row(instance, row, errors, **kwargs)
         column = self.fields["registry_number"].column_name
         if instance.pk is None and cell_text(row.get(column)):
             # Missing, out of the user's area or not a number: all read the same.
@@ -179,8 +175,6 @@ class PersonalDataMixin:
                 % {"model": self._meta.model._meta.verbose_name, "number": cell_text(row.get(column))},
                 code="unknown_registry_number",
             )]
-        if errors:
-            raise ValidationError(errors)
 
     def _typed(self, name: str, row) -> bool:
         value = row.get(self.fields[name].column_name)
@@ -408,12 +402,8 @@ class HouseholdResource(PersonalDataMixin, Resource):
             return selectors.find_by_resident_id(self.get_queryset(), [number]).get(number)
         return self._lookup.visible.get(number)
 
-    def import_instance(self, instance: Household, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance: Household, row, errors: dict, **kwargs) -> None:
+        super().check_row(instance, row, errors, **kwargs)
         number = self.fields["resident_id"].clean(row)
         if number and MASK_CHARACTER not in number:
             row_number = kwargs.get("row_number", 0) + SpreadsheetResult.HEADER_ROWS
@@ -426,8 +416,6 @@ class HouseholdResource(PersonalDataMixin, Resource):
                     % {"number": mask_resident_id(number), "row": first},
                     code="duplicate_in_file",
                 )]
-        if errors:
-            raise ValidationError(errors)
 
     def create(self, instance: Household) -> Household:
         return services.household_create(user=self.user, **self.values(instance, HOUSEHOLD_FIELDS))

@@ -829,6 +829,22 @@ class Resource(resources.ModelResource):
             # when the row is imported; here it just means "no existing row".
             return None
 
+    def import_instance(self, instance, row, **kwargs):
+        """Read ``row`` into ``instance``; raises ValidationError with the errors of every
+        cell, the model's fields' and those ``check_row`` finds, keyed by field name."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+        self.check_row(instance, row, errors, **kwargs)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors: dict, **kwargs) -> None:
+        """Read what ``row`` holds besides the model's fields into ``instance``, adding
+        what is wrong to ``errors``. Subclasses and mixins extend it, calling super()."""
+
     def import_row(self, row, instance_loader, **kwargs):
         if all(cell_text(value) == "" for value in row.values()):
             skipped = self.get_row_result_class()()
@@ -916,15 +932,9 @@ class RelationColumnsMixin:
         if field not in self._relation_columns():
             super().import_field(field, instance, row, is_m2m, **kwargs)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors: dict, **kwargs) -> None:
+        super().check_row(instance, row, errors, **kwargs)
         setattr(instance, self._RELATIONS, self.clean_columns(self.relation_fields, row, errors))
-        if errors:
-            raise ValidationError(errors)
 
     def save_m2m(self, instance, row, **kwargs):
         """Nothing to do: ``create`` and ``update`` gave the relations to the services."""
@@ -990,21 +1000,15 @@ class OrganisationResource(RelationColumnsMixin, Resource):
             return records.filter(organisation__name=name).first()
         return None
 
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors: dict, **kwargs) -> None:
+        super().check_row(instance, row, errors, **kwargs)
         cells = self.clean_columns(self.ORGANISATION_COLUMNS.values(), row, errors)
         if "place" not in errors:
             try:
                 self._attach_organisation(instance, name=cells.get("organisation") or "",
                                           code=normalise_uscc(cells.get("uscc") or ""), region=cells.get("place"))
             except ValidationError as error:
-                errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+                error.update_error_dict(errors)
 
     def _attach_organisation(self, record, *, name: str, code: str, region) -> None:
         """Give a new ``record`` its organisation (see ``build_record``). Raises
