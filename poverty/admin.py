@@ -64,16 +64,12 @@ DIGIT_RUN = re.compile(r"\d{15}")
 class PovertyRecordAdmin(RecordAdmin):
     """Base of the poverty registry's admins (see ``common.admin.RecordAdmin``): changes
     and deletions go through ``services.record_update`` and ``services.record_delete``.
-    A household can be chosen only among those the user may see.
+    Like every related record, a household can be chosen only among those the user may
+    see (``common.admin.ScopedAdminMixin``).
     """
 
     update_service = staticmethod(services.record_update)
     delete_service = staticmethod(services.record_delete)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Household:
-            kwargs["queryset"] = selectors.household_list(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ResidentIdSearchMixin:
