@@ -941,6 +941,21 @@ def record_in_county(records: Records, model, *, focus: str) -> models.Model:
     return records.make(label(model), HERE)
 
 
+def test_an_update_cannot_slip_a_reference_in_beside_the_fields_it_names(changge_user, records):
+    """The check compares with the stored row, not with the fields an update names: a
+    reference changed on the instance (as a form or an import changes it before calling
+    the service) is checked even when only the place is in ``data``."""
+    from livestream import services as livestream
+
+    session = SessionFactory(region=region(HERE))
+    session.agency = records.make("livestream.agency", ELSEWHERE)
+    with pytest.raises(ValidationError) as refusal:
+        livestream.record_update(user=changge_user, instance=session, data={"region": region(GANGLI)})
+    assert refusal.value.message_dict == {"agency": [str(NOT_A_CHOICE)]}
+    session.refresh_from_db()
+    assert session.agency is None and session.region == region(HERE)
+
+
 def scoped_relations_of(model):
     from xuchang_ecom.common.services import scoped_relations
 
