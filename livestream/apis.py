@@ -4,7 +4,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, PersonalDataApiMixin, RegistryPermissions, call_service
+from xuchang_ecom.common.apis import (
+    CountyFilter,
+    PersonalDataApiMixin,
+    RegistryPermissions,
+    ScopedPrimaryKeyRelatedField,
+    call_service,
+)
 from xuchang_ecom.common.pagination import LargeTablePagination
 from xuchang_ecom.regions.models import Region
 
@@ -42,10 +48,10 @@ class AnchorOutputSerializer(serializers.ModelSerializer):
 
 class AnchorInputSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=50)
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all())
     real_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    agency = ScopedPrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
     cultivated_on = serializers.DateField(required=False, allow_null=True)
     left_on = serializers.DateField(required=False, allow_null=True)
 
@@ -72,7 +78,7 @@ class AnchorListCreateApi(PersonalDataApiMixin, generics.ListAPIView):
 
     @extend_schema(request=AnchorInputSerializer, responses={201: AnchorOutputSerializer})
     def post(self, request):
-        serializer = AnchorInputSerializer(data=request.data)
+        serializer = AnchorInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         anchor = call_service(services.anchor_create, user=request.user, **serializer.validated_data)
         anchor = selectors.anchor_get(user=request.user, pk=anchor.pk)
@@ -116,12 +122,12 @@ class SessionOutputSerializer(serializers.ModelSerializer):
 
 class SessionInputSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
-    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    platform = ScopedPrimaryKeyRelatedField(queryset=Platform.objects.all())
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all())
     kind = serializers.ChoiceField(choices=SessionKind.choices)
-    base = serializers.PrimaryKeyRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
-    anchors = serializers.PrimaryKeyRelatedField(queryset=Anchor.objects.all(), many=True, required=False)
+    base = ScopedPrimaryKeyRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
+    agency = ScopedPrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    anchors = ScopedPrimaryKeyRelatedField(queryset=Anchor.objects.all(), many=True, required=False)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     product_category = serializers.CharField(max_length=50, required=False, allow_blank=True)
     orders = serializers.IntegerField(min_value=0, required=False)
@@ -154,7 +160,7 @@ class SessionListCreateApi(generics.ListAPIView):
 
     @extend_schema(request=SessionInputSerializer, responses={201: SessionOutputSerializer})
     def post(self, request):
-        serializer = SessionInputSerializer(data=request.data)
+        serializer = SessionInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         session = call_service(services.session_create, user=request.user, **serializer.validated_data)
         session = selectors.session_get(user=request.user, pk=session.pk)

@@ -69,7 +69,8 @@ DIGIT_RUN = re.compile(r"\d{15}")
 class PovertyRecordAdmin(RecordAdmin):
     """Base of the poverty registry's admins (see ``common.admin.RecordAdmin``): changes
     and deletions go through ``services.record_update`` and ``services.record_delete``.
-    A household can be chosen only among those the user may see.
+    Like every related record, a household can be chosen only among those the user may
+    see (``common.admin.ScopedAdminMixin``).
     """
 
     update_service = staticmethod(services.record_update)
@@ -80,11 +81,6 @@ class PovertyRecordAdmin(RecordAdmin):
         # admin's transaction, so a refused form keeps its entry.
         with services.resident_id_lookups(via=RevealVia.FORM):
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Household:
-            kwargs["queryset"] = selectors.household_list(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ResidentIdSearchMixin:

@@ -19,7 +19,13 @@ from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
 from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
 from xuchang_ecom.common.crypto import keyed_hash
-from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.common.services import (
+    check_in_scope,
+    organisation_record_check,
+    scoped_delete,
+    scoped_save,
+    scoped_update,
+)
 from xuchang_ecom.regions.models import Region
 from xuchang_ecom.reporting.notify import notify
 
@@ -139,8 +145,10 @@ def household_check(*, user, household: Household) -> None:
 
     Whether a number is registered is itself personal data: for a user who may not read
     numbers the check is a look-up, logged and limited (``resident_ids_look_up``). A number
-    that is not a valid one is left to the model's validation, and never looked up.
+    that is not a valid one is left to the model's validation, and never looked up; nor is
+    one for a household outside the user's area (ValidationError on its village).
     """
+    check_in_scope(user=user, instance=household)  # nothing is looked up for a place outside the user's area
     number = normalise_resident_id(household.resident_id)
     try:
         validate_resident_id(number)

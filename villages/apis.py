@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, ScopedPrimaryKeyRelatedField, call_service
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
@@ -27,8 +27,8 @@ class DesignationOutputSerializer(serializers.ModelSerializer):
 
 
 class DesignationInputSerializer(serializers.ModelSerializer):
-    place = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
-    source = serializers.PrimaryKeyRelatedField(queryset=SourceReport.objects.all())
+    place = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all())
+    source = ScopedPrimaryKeyRelatedField(queryset=SourceReport.objects.all())
 
     class Meta:
         model = Designation
@@ -58,7 +58,7 @@ class DesignationListCreateApi(generics.ListAPIView):
 
     @extend_schema(request=DesignationInputSerializer, responses={201: DesignationOutputSerializer})
     def post(self, request):
-        serializer = DesignationInputSerializer(data=request.data)
+        serializer = DesignationInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         designation = call_service(services.designation_create, user=request.user, **serializer.validated_data)
         return Response(DesignationOutputSerializer(designation).data, status=status.HTTP_201_CREATED)
@@ -74,7 +74,8 @@ class DesignationDetailApi(generics.RetrieveAPIView):
 
     def _update(self, request, *, partial: bool):
         designation = self.get_object()
-        serializer = DesignationInputSerializer(designation, data=request.data, partial=partial)
+        serializer = DesignationInputSerializer(designation, data=request.data, partial=partial,
+                                                 context={"request": request})
         serializer.is_valid(raise_exception=True)
         designation = call_service(
             services.designation_update, user=request.user, designation=designation, data=serializer.validated_data

@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
-from .scoping import scope_queryset
 
 
 @admin.register(User)
@@ -26,7 +25,4 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region"]
 
     def get_queryset(self, request):
-        return scope_queryset(
-            super().get_queryset(request), user=request.user, region_field="region",
-            organisation_field="pk",
-        )
+        return super().get_queryset(request).visible_to(request.user)

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.regions.models import Region
 
+from .roles import Role
+from .scoping import ScopedQuerySet
 from .validators import validate_uscc
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    # County staff see the organisations of their division, a reporter their own.
+    scope_region_field = "region"
+    scope_organisation_field = "pk"
 
 
 class Organisation(models.Model):
@@ -32,6 +40,8 @@ class Organisation(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -39,12 +49,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    CITY_STAFF = "city", _("City bureau staff")
-    COUNTY_STAFF = "county", _("County bureau staff")
-    REPORTER = "reporter", _("Enterprise reporter")
 
 
 class User(AbstractUser):

@@ -3,9 +3,15 @@
 Apps add their models' permissions here; ``sync_role_groups`` (run after every migrate)
 makes the groups match, so a deployment never drifts from the code.
 """
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+
+class Role(models.TextChoices):
+    CITY_STAFF = "city", _("City bureau staff")
+    COUNTY_STAFF = "county", _("County bureau staff")
+    REPORTER = "reporter", _("Enterprise reporter")
+
 
 ROLE_GROUP_NAMES = {
     Role.CITY_STAFF: "city_staff",

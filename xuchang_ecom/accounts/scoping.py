@@ -8,7 +8,7 @@ from django.db import models
 
 from xuchang_ecom.regions.models import Region
 
-from .models import Role
+from .roles import Role
 
 
 def user_region(user) -> Region | None:

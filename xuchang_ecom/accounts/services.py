@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from xuchang_ecom.common.services import NOT_A_CHOICE
 from xuchang_ecom.regions.models import Level, Region
 
 from .models import Organisation, Role, User
@@ -121,12 +122,12 @@ def reporter_create(*, user, organisation: Organisation, username: str, first_na
 
     The account's password is random and told to nobody: its owner sets one through the
     password-reset e-mail. Raises PermissionDenied for a user who is not staff, ValidationError when the
-    organisation lies outside the user's area or the details are invalid.
+    organisation is not one the user may see (worded as for a missing one) or the details are invalid.
     """
     if user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF) and not user.is_superuser:
         raise PermissionDenied
-    if not region_in_scope(user=user, region=organisation.region):
-        raise ValidationError({"organisation": _("This organisation is outside the area you are responsible for.")})
+    if not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": ValidationError(NOT_A_CHOICE, code="invalid_choice")})
     if User.objects.filter(username__iexact=username.strip()).exists():
         raise ValidationError({"username": _("This username is taken.")})
     return user_create(username=username.strip(), password=secrets.token_urlsafe(32), role=Role.REPORTER,

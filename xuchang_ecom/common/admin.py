@@ -1,10 +1,10 @@
 """The admin side of the one scoping mechanism.
 
-A registry's ModelAdmin lists rows through its selector, limits region choices to the
-user's scope, answers 404 for out-of-scope objects (like a missing one), and saves through
-the app's services so a rule is written once. ``RecordAdmin`` puts these together with
-import and export; ``OrganisationRecordAdminMixin`` adds what registries whose records are
-organisations share.
+A registry's ModelAdmin lists rows through its selector, offers as choices of a place or
+of a related record only those in the user's scope, answers 404 for out-of-scope objects
+(like a missing one), and saves through the app's services so a rule is written once.
+``RecordAdmin`` puts these together with import and export; ``OrganisationRecordAdminMixin``
+adds what registries whose records are organisations share.
 """
 from collections.abc import Callable
 
@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.accounts.scoping import regions_in_scope, user_sees_everything
 from xuchang_ecom.accounts.services import organisation_find_or_build
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.common.masking import lookup_reveals, personal_data_of
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.common.services import check_in_scope
+from xuchang_ecom.common.services import check_in_scope, check_references, is_scoped, scoped_relations
 from xuchang_ecom.regions.models import Level, Region
 
 
@@ -134,6 +134,10 @@ class ScopedAdminMixin(PersonalDataAdminMixin):
         check = self.check_instance
 
         class ScopedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                offer_current_references(self, user=request.user)
+
             def _post_clean(self):
                 super()._post_clean()
                 if self._errors:
@@ -142,6 +146,13 @@ class ScopedAdminMixin(PersonalDataAdminMixin):
                     check(request, self.instance)
                 except ValidationError as error:
                     self._update_errors(error)
+                    return
+                try:
+                    # The choices offer only visible records; this is the services' own
+                    # check, run here so a refusal shows beside the field, not as an error page.
+                    check_references(user=request.user, instance=self.instance)
+                except ValidationError as error:
+                    add_service_errors(self, error)
 
         return ScopedForm
 
@@ -150,10 +161,19 @@ class ScopedAdminMixin(PersonalDataAdminMixin):
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Region:
-            kwargs["queryset"] = regions_in_scope(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_field_queryset(self, db, db_field, request):
+        """The choices of a foreign key or many-to-many field: places in the user's area,
+        and of a scoped model (``common.services.is_scoped``) the rows the user may see, so
+        nothing out of scope is offered (a posted id of another county's record is then
+        refused like a missing one). The autocomplete lists the related admin's
+        ``get_queryset``, scoped alike."""
+        model = db_field.remote_field.model
+        if model is Region:
+            return regions_in_scope(user=request.user)
+        queryset = super().get_field_queryset(db, db_field, request)
+        if is_scoped(model):
+            return (model._default_manager.all() if queryset is None else queryset).visible_to(request.user)
+        return queryset
 
     def _object_or_404(self, request, object_id):
         if object_id and self.get_object(request, admin.utils.unquote(object_id)) is None:
@@ -171,6 +191,29 @@ class ScopedAdminMixin(PersonalDataAdminMixin):
     def history_view(self, request, object_id, extra_context=None):
         self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+
+def offer_current_references(form, *, user) -> None:
+    """On the change form of an existing record, keep offering the records it refers to
+    now, even one ``user`` may not see (a link city staff made): otherwise the field would
+    show empty and saving the form would drop the link. Only that record is added to the
+    choices, and the services accept it only unchanged (``check_references``)."""
+    instance = form.instance
+    if instance.pk is None or user_sees_everything(user):
+        return
+    for relation in scoped_relations(type(instance)):
+        field = form.fields.get(relation.name)
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        if relation.many_to_many:
+            current = list(getattr(instance, relation.name).values_list("pk", flat=True))
+        else:
+            value = getattr(instance, relation.attname)
+            current = [] if value is None else [value]
+        if current:
+            target = relation.target_field.attname if not relation.many_to_many else "pk"
+            field.queryset = field.queryset | relation.related_model._default_manager.filter(
+                **{f"{target}__in": current})
 
 
 class ReadOnlyAdminMixin:

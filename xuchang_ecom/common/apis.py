@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.renderers import BaseRenderer
@@ -48,6 +49,22 @@ class CountyFilter(filters.ModelChoiceFilter):
 
     def filter(self, qs, value):
         return qs.filter(**{f"{self.field_name}__path__startswith": value.path}) if value else qs
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by id, found among the rows the request's user may see
+    (``visible_to``) when its model is scoped: another county's record is answered like
+    a missing one ("object does not exist"). Give ``queryset`` as usual
+    (``Agency.objects.all()``); a serializer without the request in its context finds
+    nothing in a scoped model.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not hasattr(queryset, "visible_to"):
+            return queryset
+        request = self.context.get("request")
+        return queryset.visible_to(getattr(request, "user", None))
 
 
 def call_service(service: Callable, **kwargs):

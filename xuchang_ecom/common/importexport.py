@@ -8,7 +8,9 @@ ModelAdmin adds ``ScopedImportExportMixin``. Everything else is shared:
   re-imports unchanged.
 * Places are written as ``长葛市/佛耳湖镇/岗李村`` and read by that path (with or without
   ``许昌市/``) or by the 12-digit statistical code; choices by their label or stored value;
-  other related rows by a natural field such as a title. Nothing is created on the fly.
+  other related rows by a natural field such as a title, among the rows the acting user
+  may see (another county's record is as unknown as a missing one). Nothing is created
+  on the fly.
 * Every row is validated and written by the app's services as the acting user, inside one
   transaction: if any row is invalid, nothing is written, and every bad row is reported
   by its spreadsheet row number (the header is row 1) and its column.
@@ -54,7 +56,7 @@ from import_export.results import Result, RowResult
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.validators import normalise_uscc
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.common.services import check_in_scope
+from xuchang_ecom.common.services import check_in_scope, visible_rows
 from xuchang_ecom.regions.models import Region
 from xuchang_ecom.regions.selectors import region_find
 
@@ -514,11 +516,19 @@ class RegionWidget(widgets.Widget):
 
 
 class RelatedWidget(widgets.ForeignKeyWidget):
-    """A related row by a natural field (e.g. a source report by its title); never created."""
+    """A related row by a natural field (e.g. a source report by its title); never created.
+
+    Looked up among the rows ``user`` may see (``Resource`` sets it): a row of another
+    county gets the "not found" message a missing one gets.
+    """
 
     def __init__(self, model, field="pk", **kwargs):
         super().__init__(model, field=field, **kwargs)
+        self.user = None
         self._found: dict[str, models.Model] = {}  # for one import, as RegionWidget's
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return visible_rows(self.model, self.user)
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
@@ -550,13 +560,15 @@ class RelatedListWidget(widgets.ManyToManyWidget):
 
     ``、``, ``,``, ``，``, ``;``, ``；`` and line breaks all separate items, as people type
     any of them. ``clean`` returns the rows in the cell's order (an empty list for a blank
-    cell) and raises ValueError naming every item not found.
+    cell) and raises ValueError naming every item not found, looked up among the rows
+    ``user`` may see as ``RelatedWidget`` does.
     """
 
     SEPARATORS = re.compile(r"[、,，;；\r\n]")
 
     def __init__(self, model, field: str = "name", **kwargs):
         super().__init__(model, separator="、", field=field, **kwargs)
+        self.user = None
         self._found: dict[str, models.Model] = {}  # for one import, as RegionWidget's
 
     def clean(self, value, row=None, **kwargs) -> list[models.Model]:
@@ -569,7 +581,7 @@ class RelatedListWidget(widgets.ManyToManyWidget):
         if unknown := [name for name in names if name not in found]:
             found.update(
                 (str(getattr(item, self.field)), item)
-                for item in self.model._default_manager.filter(**{f"{self.field}__in": unknown})
+                for item in visible_rows(self.model, self.user).filter(**{f"{self.field}__in": unknown})
             )
         missing = [name for name in names if name not in found]
         if missing:
@@ -696,6 +708,11 @@ class Resource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        # Widgets that look rows up do so among those the user may see. The fields (and
+        # so their widgets) are this instance's own copies.
+        for field in self.fields.values():
+            if hasattr(field.widget, "user"):
+                field.widget.user = user
 
     # -- building columns from model fields ----------------------------------------------
 
