@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.common.apis import CountyFilter, IdFilter, RegistryPermissions, call_service
 from xuchang_ecom.common.pagination import LargeTablePagination
 from xuchang_ecom.regions.models import Region
 
@@ -52,7 +52,7 @@ class AnchorInputSerializer(serializers.Serializer):
 
 class AnchorFilter(filters.FilterSet):
     county = CountyFilter(field_name="region")
-    agency = filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
     cultivated_from = filters.DateFilter(field_name="cultivated_on", lookup_expr="gte")
     cultivated_to = filters.DateFilter(field_name="cultivated_on", lookup_expr="lte")
     active = filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
@@ -132,7 +132,7 @@ class SessionInputSerializer(serializers.Serializer):
 
 class SessionFilter(filters.FilterSet):
     county = CountyFilter(field_name="region")
-    platform = filters.NumberFilter(field_name="platform_id")
+    platform = IdFilter(field_name="platform_id")
     kind = filters.ChoiceFilter(choices=SessionKind.choices)
     started_from = filters.DateFilter(field_name="started_at", lookup_expr="date__gte")
     started_to = filters.DateFilter(field_name="started_at", lookup_expr="date__lte")

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, call_service
+from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, YearFilter, call_service
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
@@ -38,7 +38,7 @@ class DesignationInputSerializer(serializers.ModelSerializer):
 
 
 class DesignationFilter(filters.FilterSet):
-    year = filters.NumberFilter()
+    year = YearFilter()
     kind = filters.ChoiceFilter(choices=DesignationKind.choices)
     county = CountyFilter(field_name="place")
 

@@ -19,7 +19,7 @@ env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xuchang_ecom.common.adminsite.AdminConfig",  # django.contrib.admin; its site: common/adminsite.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
