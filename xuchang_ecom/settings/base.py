@@ -44,11 +44,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers every response carries (nosniff, Referrer-Policy, CSP, X-Frame-Options)
+    # come first, so the answers that middleware below gives early (413, a NUL's 400, a
+    # bad host's 400, a CSRF 403) carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A body larger than MAX_REQUEST_BYTES is refused (413) before anything reads it.
     "xuchang_ecom.common.middleware.RequestSizeLimitMiddleware",
     "xuchang_ecom.common.middleware.NulCharacterMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
