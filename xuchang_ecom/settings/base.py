@@ -115,6 +115,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+# Password reset (accounts.forms.PasswordResetForm): at most this many mails to one address
+# and to one account within the window, counted in the shared cache; more requests are
+# answered as usual, without a mail.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
 
 # Login throttling (django-axes): five failures for one username from one address lock
 # that pair out for AXES_COOLOFF_MINUTES (axes' default lockout never expires).
