@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from xuchang_ecom.common.apis import (
     CountyFilter,
+    IdFilter,
     PersonalDataApiMixin,
     RegistryPermissions,
     ScopedPrimaryKeyRelatedField,
@@ -58,7 +59,7 @@ class AnchorInputSerializer(serializers.Serializer):
 
 class AnchorFilter(filters.FilterSet):
     county = CountyFilter(field_name="region")
-    agency = filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
     cultivated_from = filters.DateFilter(field_name="cultivated_on", lookup_expr="gte")
     cultivated_to = filters.DateFilter(field_name="cultivated_on", lookup_expr="lte")
     active = filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
@@ -138,7 +139,7 @@ class SessionInputSerializer(serializers.Serializer):
 
 class SessionFilter(filters.FilterSet):
     county = CountyFilter(field_name="region")
-    platform = filters.NumberFilter(field_name="platform_id")
+    platform = IdFilter(field_name="platform_id")
     kind = filters.ChoiceFilter(choices=SessionKind.choices)
     started_from = filters.DateFilter(field_name="started_at", lookup_expr="date__gte")
     started_to = filters.DateFilter(field_name="started_at", lookup_expr="date__lte")

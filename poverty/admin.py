@@ -16,6 +16,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -35,6 +36,7 @@ from xuchang_ecom.common.admin import (
     county_filter,
 )
 from xuchang_ecom.common.models import field_label
+from xuchang_ecom.common.numbers import parse_whole_number
 
 from . import selectors, services
 from .models import (
@@ -272,8 +274,11 @@ class ExitFilter(admin.SimpleListFilter):
             return queryset.filter(exited_in__isnull=True)
         if value == self.EXITED:
             return queryset.filter(exited_in__isnull=False)
-        if value and value.isdigit():
-            return queryset.filter(exited_in=int(value))
+        if value:
+            year = parse_whole_number(value, minimum=1, maximum=9999)
+            if year is None:  # "²" or 30 digits: refused like Django's own filters' bad values
+                raise IncorrectLookupParameters(value)
+            return queryset.filter(exited_in=year)
         return queryset
 
 

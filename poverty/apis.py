@@ -7,7 +7,7 @@ in the admin, one household at a time, with an audit entry.
 from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
-from xuchang_ecom.common.apis import CountyFilter, PersonalDataApiMixin, RegistryPermissions
+from xuchang_ecom.common.apis import CountyFilter, IdFilter, PersonalDataApiMixin, RegistryPermissions, YearFilter
 from xuchang_ecom.common.masking import mask_name
 
 from . import selectors
@@ -37,9 +37,9 @@ class HouseholdOutputSerializer(serializers.ModelSerializer):
 
 class HouseholdFilter(filters.FilterSet):
     county = CountyFilter(field_name="village")
-    village = filters.NumberFilter(field_name="village_id")
+    village = IdFilter(field_name="village_id")
     exited = filters.BooleanFilter(field_name="exited_in", lookup_expr="isnull", exclude=True)
-    exited_in = filters.NumberFilter(field_name="exited_in")
+    exited_in = YearFilter(field_name="exited_in")
 
     class Meta:
         model = Household
@@ -95,9 +95,9 @@ class EmploymentOutputSerializer(serializers.ModelSerializer):
 
 class EmploymentFilter(filters.FilterSet):
     county = CountyFilter(field_name="household__village")
-    household = filters.NumberFilter(field_name="household_id")
-    enterprise = filters.NumberFilter(field_name="enterprise_id")
-    base = filters.NumberFilter(field_name="base_id")
+    household = IdFilter(field_name="household_id")
+    enterprise = IdFilter(field_name="enterprise_id")
+    base = IdFilter(field_name="base_id")
     active_on = filters.DateFilter(method="filter_active_on")
 
     class Meta:

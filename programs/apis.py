@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from livestream.models import Agency, Brand, Cluster
 from livestream.models import Base as LivestreamBase
 from villages.models import Designation
-from xuchang_ecom.common.apis import CSVRenderer, PublicAnonThrottle
+from xuchang_ecom.common.apis import CSVRenderer, PublicAnonThrottle, integer_schema, query_integer
 from xuchang_ecom.common.pagination import StandardPagination
 from xuchang_ecom.regions.models import Level, Region
 
@@ -115,7 +115,7 @@ class DesignationPublicListApi(PublicListApi):
     region_field = "place"
 
     @extend_schema(summary="Taobao village and town designations", parameters=[
-        OpenApiParameter("county", str), OpenApiParameter("year", int),
+        OpenApiParameter("county", str), OpenApiParameter("year", integer_schema(minimum=1, maximum=9999)),
         OpenApiParameter("kind", str, enum=["village", "town"])])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -123,8 +123,9 @@ class DesignationPublicListApi(PublicListApi):
     def get_queryset(self):
         rows = Designation.objects.select_related("place__county", "source").order_by("-year", "place__path")
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            rows = rows.filter(year=int(params["year"]))
+        year = query_integer(self.request, "year", min_value=1, max_value=9999)
+        if year is not None:
+            rows = rows.filter(year=year)
         if params.get("kind") in ("village", "town"):
             rows = rows.filter(kind=params["kind"])
         return self.filter_county(rows)

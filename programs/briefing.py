@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from xuchang_ecom.common.importexport import escape_formula
 from xuchang_ecom.regions.models import Level
 
 from .models import Program, Snapshot
@@ -26,6 +27,12 @@ def _number(value: Decimal | None):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _append(sheet, row: list) -> None:
+    """Add ``row`` with its text made safe as every export makes it: a program named
+    ``=HYPERLINK(…)`` is shown as typed, never run as a formula."""
+    sheet.append([escape_formula(value) for value in row])
 
 
 def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[int], None] = lambda _: None) -> bytes:
@@ -48,13 +55,13 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Overview")[:31]
-    sheet.append([program.name])
+    _append(sheet, [program.name])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Data as of %(day)s") % {"day": month_end.isoformat()}])
+    _append(sheet, [_("Data as of %(day)s") % {"day": month_end.isoformat()}])
     sheet.append([])
     header = [_("Target"), _("Unit"), _("Target value"), _("Deadline"), _("Value"), _("Change since last month"),
               _("Achieved (%)"), _("Status"), _("Forecast for the deadline")]
-    sheet.append(header)
+    _append(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for target in targets:
@@ -68,17 +75,17 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
                                                             history=history.get(target.pk, [])[:-1])
         if result is not None:
             status, percent, forecast = str(result.status.label), result.percent, result.forecast
-        sheet.append([target.label, target.unit, _number(target.value), target.deadline, _number(value),
+        _append(sheet, [target.label, target.unit, _number(target.value), target.deadline, _number(value),
                       _number(change), _number(percent), status, _number(forecast)])
     progress(50)
 
     counties = [r for r in places if r.level == Level.COUNTY]
     county_sheet = workbook.create_sheet(_("By county-level division")[:31])
-    county_sheet.append([_("County-level division"), *[target.label for target in targets]])
+    _append(county_sheet, [_("County-level division"), *[target.label for target in targets]])
     for cell in county_sheet[1]:
         cell.font = Font(bold=True)
     for county in counties:
-        county_sheet.append([county.name, *[
+        _append(county_sheet, [county.name, *[
             _number(snapshots[(t.pk, county.pk, month_end)].value) if (t.pk, county.pk, month_end) in snapshots
             else None for t in targets
         ]])

@@ -19,6 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.common.publiccache import cached
 from xuchang_ecom.regions.models import Region
 
@@ -113,12 +114,12 @@ def briefing_request_view(request, pk: int):
     program = selectors.program_get(user=request.user, pk=pk)
     if not request.user.has_perm("programs.add_briefing"):
         raise PermissionDenied
-    try:
-        year, month = (int(part) for part in request.POST.get("month", "").split("-"))
-        month_end = date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
+    year, _dash, month = request.POST.get("month", "").partition("-")
+    year, month = parse_whole_number(year, minimum=1, maximum=9999), parse_whole_number(month, minimum=1, maximum=12)
+    if year is None or month is None:  # "２０２２-１２" or a year of 30 digits too
         messages.error(request, _("Choose a month, such as 2022-12."))
         return redirect("programs:progress", pk=program.pk)
+    month_end = date(year, month, calendar.monthrange(year, month)[1])
     try:
         services.briefing_request(user=request.user, program=program, month_end=month_end)
     except ValidationError as error:

@@ -10,6 +10,14 @@ from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_mails_counted_yet():
+    """The password-reset limits count in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def log_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
@@ -53,3 +61,74 @@ def test_a_forgotten_password_is_reset_by_email(client, reporter_user):
     assert response.status_code == 302
     assert mail.outbox[0].to == ["reporter@example.org"]
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def _reset(client, email):
+    return client.post(reverse("password_reset"), {"email": email})
+
+
+def test_password_reset_sends_an_address_at_most_its_limit_of_mails_and_answers_the_same_throughout(
+        client, reporter_user, city_user, settings):
+    from django.core import mail
+
+    reporter_user.email = "reporter@example.org"
+    reporter_user.save()
+    city_user.email = "city@example.org"
+    city_user.save()
+    limit = settings.PASSWORD_RESET_MAILS_PER_ADDRESS
+    answers = [_reset(client, "reporter@example.org") for _ in range(limit + 1)]
+    assert len(mail.outbox) == limit
+    # Over the limit, for an unknown address, and for another address with an account:
+    # the same answer, so the page tells nobody which addresses have accounts.
+    answers += [_reset(client, "nobody@example.org"), _reset(client, "city@example.org")]
+    assert {(a.status_code, a["Location"], a.content) for a in answers} == {
+        (302, reverse("password_reset_done"), b"")}
+    # Another address is not affected by the first one's limit.
+    assert len(mail.outbox) == limit + 1 and mail.outbox[-1].to == ["city@example.org"]
+
+
+def test_password_reset_counts_an_address_however_its_letters_are_cased(client, reporter_user, settings):
+    from django.core import mail
+
+    reporter_user.email = "reporter@example.org"
+    reporter_user.save()
+    for n in range(settings.PASSWORD_RESET_MAILS_PER_ADDRESS + 2):
+        _reset(client, "Reporter@Example.org" if n % 2 else "reporter@example.org")
+    assert len(mail.outbox) == settings.PASSWORD_RESET_MAILS_PER_ADDRESS
+
+
+def test_password_reset_limits_the_mails_per_account_too(client, reporter_user, settings):
+    from django.core import mail
+
+    settings.PASSWORD_RESET_MAILS_PER_ADDRESS = 100
+    settings.PASSWORD_RESET_MAILS_PER_ACCOUNT = 2
+    reporter_user.email = "reporter@example.org"
+    reporter_user.save()
+    for _ in range(3):
+        _reset(client, "reporter@example.org")
+    assert len(mail.outbox) == 2
+
+
+def test_a_reached_limit_is_logged_without_the_address(client, reporter_user, settings, caplog):
+    reporter_user.email = "reporter@example.org"
+    reporter_user.save()
+    with caplog.at_level("WARNING"):
+        for _ in range(settings.PASSWORD_RESET_MAILS_PER_ADDRESS + 1):
+            _reset(client, "reporter@example.org")
+    assert "Password reset mail not sent: address limit reached" in caplog.text
+    assert f"account {reporter_user.pk}" in caplog.text
+    assert "reporter@example.org" not in caplog.text.lower()
+
+
+def test_password_reset_still_sends_when_the_cache_is_unreachable(client, reporter_user, monkeypatch):
+    from django.core import mail
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "add", down)
+    reporter_user.email = "reporter@example.org"
+    reporter_user.save()
+    assert _reset(client, "reporter@example.org").status_code == 302
+    assert len(mail.outbox) == 1

@@ -4,7 +4,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, RegistryPermissions, ScopedPrimaryKeyRelatedField, call_service
+from xuchang_ecom.common.apis import (
+    CountyFilter,
+    RegistryPermissions,
+    ScopedPrimaryKeyRelatedField,
+    YearFilter,
+    call_service,
+)
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
@@ -38,7 +44,7 @@ class DesignationInputSerializer(serializers.ModelSerializer):
 
 
 class DesignationFilter(filters.FilterSet):
-    year = filters.NumberFilter()
+    year = YearFilter()
     kind = filters.ChoiceFilter(choices=DesignationKind.choices)
     county = CountyFilter(field_name="place")
 

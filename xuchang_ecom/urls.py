@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("start/", common_views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("xuchang_ecom.accounts.urls")),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("reports/", include("xuchang_ecom.reporting.urls")),

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from livestream import services as livestream
 from programs import services
-from programs.models import Briefing, BriefingStatus
+from programs.models import Briefing, BriefingStatus, Program
 from xuchang_ecom.accounts.tests.factories import region
 
 from .factories import plan
@@ -50,6 +50,19 @@ def test_a_briefing_asked_for_on_the_page_is_built_and_downloads_as_xlsx(
     assert brands[7] == "落后"
     counties = {row[0]: row for row in workbook(briefing).worksheets[1].iter_rows(values_only=True)}
     assert counties["长葛市"][3] == 3
+
+
+def test_a_program_named_like_a_formula_is_written_into_the_briefing_as_text_not_a_live_formula(
+        city_user, program):
+    name = '=HYPERLINK("http://x","y")'
+    Program.objects.filter(pk=program.pk).update(name=name)
+    briefing = Briefing.objects.create(program=program, month=date(2021, 5, 31), requested_by=city_user)
+    services.briefing_build(briefing_id=briefing.pk)
+    briefing.refresh_from_db()
+    cells = [cell for sheet in workbook(briefing).worksheets for row in sheet.iter_rows() for cell in row]
+    title = workbook(briefing).worksheets[0]["A1"]
+    assert title.data_type == "s" and title.value == "'" + name
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
 
 
 def test_a_briefing_for_a_month_not_yet_over_is_refused_with_a_message(client, city_user, program):

@@ -26,6 +26,50 @@ def test_pages_allow_only_the_sites_own_scripts_and_styles_and_no_framing(client
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def _assert_security_headers(response):
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def _broken(request):
+    raise RuntimeError("a fault")
+
+
+EARLY_ANSWERS = {
+    # name: (what to send, the status it must answer)
+    "NUL in a page's query string": (lambda client: client.get("/calls/?q=a%00"), 400),
+    "NUL in an API's query string": (lambda client: client.get("/api/v1/brands/?county=%00"), 400),
+    "body over MAX_REQUEST_BYTES": (lambda client: client.post("/accounts/login/", data=b"x",
+                                                               content_type="application/x-www-form-urlencoded",
+                                                               CONTENT_LENGTH=str(50 * 2**20)), 413),
+    "unknown host": (lambda client: client.get("/", HTTP_HOST="evil.example"), 400),
+    "page not found": (lambda client: client.get("/nowhere/"), 404),
+    "API route not found": (lambda client: client.get("/api/livestream/anchors/-1/"), 404),
+    "CSRF refused": (lambda client: client.post("/accounts/login/", {"username": "x", "password": "y"}), 403),
+    "server error": (lambda client: client.get("/"), 500),
+    "API error": (lambda client: client.get("/api/v1/clusters/?page_size=²"), 400),
+}
+
+
+@pytest.mark.parametrize("name", list(EARLY_ANSWERS))
+def test_answers_given_before_any_view_or_by_the_error_handlers_carry_the_security_headers(monkeypatch, name):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from programs import views
+
+    monkeypatch.setattr(views, "public_dashboard", lambda: _broken(None))
+    cache.clear()
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    send, status = EARLY_ANSWERS[name]
+    response = send(client)
+    assert response.status_code == status
+    _assert_security_headers(response)
+
+
 def test_staff_pages_send_the_policy_too(client, city_user):
     client.force_login(city_user)
     for url in (reverse("admin:index"), reverse("applications:home"), reverse("reporting:queue")):
@@ -133,7 +177,7 @@ def test_any_other_failure_is_a_plain_500_that_gives_nothing_away(client, monkey
     assert response.status_code == 500 and "secret detail" not in response.content.decode()
 
 
-@pytest.mark.parametrize("page_size", ["null", "0", "-5", "501", "1.5", "abc"])
+@pytest.mark.parametrize("page_size", ["null", "0", "-5", "501", "1.5", "abc", "²", "٣", "３", "9" * 30])
 def test_an_invalid_page_size_is_a_400_not_silently_the_default(client, page_size):
     response = client.get("/api/v1/clusters/", {"page_size": page_size})
     assert response.status_code == 400 and "page_size" in response.json()

@@ -145,6 +145,21 @@ def test_a_hostile_figure_in_the_application_gets_a_message_or_is_read_as_a_numb
         assert started.figures["sales"] not in ("NaN", "Infinity", "")
 
 
+@pytest.mark.parametrize("subject", ["²", "٣", "9" * 30, "-1"])
+def test_a_hostile_record_number_as_the_application_subject_gets_a_message_not_a_server_error(
+        client, application, subject):
+    _applicant, started = application
+    chosen = started.subject_id
+    client.raise_request_exception = False
+
+    response = edit_application(client, application, "save", subject=subject)
+
+    assert response.status_code == 200
+    assert "请选择本单位的一条记录。" in response.content.decode()
+    started.refresh_from_db()
+    assert started.subject_id == chosen
+
+
 @pytest.mark.parametrize("version", ["abc", "", "-1", "1.0", "9" * 40])
 def test_a_tampered_version_changes_nothing_and_is_no_server_error(client, draft, application, version):
     reporter, report = draft

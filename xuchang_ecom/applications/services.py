@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.reporting import notify, review
 from xuchang_ecom.reporting.models import Report
 
@@ -164,8 +165,8 @@ def _parse(application: Application, data: dict[str, str]) -> tuple[dict, dict[s
         subjects = grants.get_kind(application.call.kind).subjects(application.organisation)
         if not text:
             changes["subject_id"] = None
-        elif text.isdigit() and subjects.filter(pk=int(text)).exists():
-            changes["subject_id"] = int(text)
+        elif (pk := parse_whole_number(text, minimum=1)) is not None and subjects.filter(pk=pk).exists():
+            changes["subject_id"] = pk
         else:
             errors["subject"] = [_("Choose one of your organisation's records.")]
     if "statement" in editable and "statement" in data:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from xuchang_ecom.accounts.services import organisation_find_or_build
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.common.masking import lookup_reveals, personal_data_of
 from xuchang_ecom.common.models import field_label
+from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.common.services import check_in_scope, check_references, is_scoped, scoped_relations
 from xuchang_ecom.regions.models import Level, Region
 
@@ -401,9 +403,12 @@ class CountyFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if not (value and str(value).isdigit()):
+        if not value:
             return queryset
-        county = Region.objects.filter(pk=value, level=Level.COUNTY).first()
+        pk = parse_whole_number(str(value), minimum=1)
+        if pk is None:  # "²", "３" or 30 digits: refused like Django's own filters' bad values
+            raise IncorrectLookupParameters(value)
+        county = Region.objects.filter(pk=pk, level=Level.COUNTY).first()
         if county is None:
             return queryset
         return queryset.filter(**{f"{self.region_lookup}__path__startswith": county.path})

@@ -6,10 +6,12 @@ import logging
 import re
 from collections.abc import Callable
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import add_never_cache_headers
+from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -18,6 +20,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.throttling import AnonRateThrottle
 
 from xuchang_ecom.common.importexport import escape_formula
+from xuchang_ecom.common.numbers import ASCII_INTEGER, BIGINT_MAX, BIGINT_MIN, parse_whole_number
 from xuchang_ecom.regions.models import Level, Region
 
 logger = logging.getLogger(__name__)
@@ -39,9 +42,77 @@ class RegistryPermissions(DjangoModelPermissions):
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
 
-@extend_schema_field(OpenApiTypes.INT)
+def integer_schema(*, minimum: int, maximum: int) -> dict:
+    """The OpenAPI schema of a whole-number query parameter."""
+    return {"type": "integer", "format": "int64", "minimum": minimum, "maximum": maximum}
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer in ASCII digits from ``min_value`` to ``max_value`` (by default what a
+    bigint column holds): ``²``, ``３`` or 30 digits are "Enter a whole number" or out of
+    range, never a server error or silently 3."""
+
+    def __init__(self, *, min_value=BIGINT_MIN, max_value=BIGINT_MAX, **kwargs):
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not ASCII_INTEGER.fullmatch(str(value)):
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IntegerFilter(filters.Filter):
+    """A whole-number query parameter (a year, a count) from ``min_value`` to ``max_value``;
+    anything else is a 400 naming the parameter, and the schema gives the bounds."""
+
+    field_class = WholeNumberField
+
+    def __init__(self, *args, min_value: int = BIGINT_MIN, max_value: int = BIGINT_MAX, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+        set_override(self, "field", integer_schema(minimum=min_value, maximum=max_value))
+
+
+def query_integer(request, name: str, *, min_value: int = BIGINT_MIN, max_value: int = BIGINT_MAX) -> int | None:
+    """The whole-number query parameter ``name`` of a view without a filter set, or None
+    when it is absent; raises DRF's ValidationError (400 naming it) when it is no such number."""
+    try:
+        return WholeNumberField(min_value=min_value, max_value=max_value, required=False).clean(
+            request.query_params.get(name))
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from error
+
+
+class IdFilter(IntegerFilter):
+    """A record by id (``field_name`` such as ``village_id``): ids start at 1."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(IntegerFilter):
+    """A calendar year, as the date fields hold them (1 to 9999)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class _CountyChoiceField(filter_fields.ModelChoiceField):
+    def to_python(self, value):
+        # Looked up only when it is an id in ASCII digits: the database would read "３" as 3.
+        if value not in self.empty_values and parse_whole_number(str(value), minimum=1) is None:
+            raise DjangoValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
+        return super().to_python(value)
+
+
+@extend_schema_field(integer_schema(minimum=1, maximum=BIGINT_MAX))
 class CountyFilter(filters.ModelChoiceFilter):
     """A county-level division by id: the rows at or under it (``field_name`` is the region)."""
+
+    field_class = _CountyChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Region.objects.filter(level=Level.COUNTY))

@@ -19,7 +19,7 @@ env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xuchang_ecom.common.adminsite.AdminConfig",  # django.contrib.admin; its site: common/adminsite.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,11 +44,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers every response carries (nosniff, Referrer-Policy, CSP, X-Frame-Options)
+    # come first, so the answers that middleware below gives early (413, a NUL's 400, a
+    # bad host's 400, a CSRF 403) carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A body larger than MAX_REQUEST_BYTES is refused (413) before anything reads it.
     "xuchang_ecom.common.middleware.RequestSizeLimitMiddleware",
     "xuchang_ecom.common.middleware.NulCharacterMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +115,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+# Password reset (accounts.forms.PasswordResetForm): at most this many mails to one address
+# and to one account within the window, counted in the shared cache; more requests are
+# answered as usual, without a mail.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
 
 # Login throttling (django-axes): five failures for one username from one address lock
 # that pair out for AXES_COOLOFF_MINUTES (axes' default lockout never expires).

@@ -26,3 +26,7 @@ PERSONAL_DATA_KEYS = ["dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTAwMDA="]
 PERSONAL_DATA_HASH_KEY = "test-only-personal-data-hash-key"
 PERSONAL_DATA_MATCH_LIMIT = 2000
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Whatever the shell exports, the tests see the defaults.
+PASSWORD_RESET_MAILS_PER_ADDRESS = 3
+PASSWORD_RESET_MAILS_PER_ACCOUNT = 3
+PASSWORD_RESET_WINDOW_MINUTES = 60
