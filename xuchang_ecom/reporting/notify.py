@@ -26,7 +26,8 @@ def _mail(subject: str, body: str, recipients: list[str]) -> None:
     try:
         send_mail(subject, body, None, recipients)
     except Exception:
-        logger.exception("Could not e-mail %s", ", ".join(recipients))
+        # The count, not the addresses: logs are read by more people than the accounts are.
+        logger.exception("Could not e-mail %d recipient(s)", len(recipients))
 
 
 def notify(*, users, message: str, url: str = "") -> list[Notification]:
