@@ -356,7 +356,8 @@ def resident_ids_look_up(*, user, numbers: Iterable[str], via: str = RevealVia.F
     visible_pks = set(selectors.household_list(user=user).filter(
         pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True))
     if accountable:
-        matched = [household for number, household in registered.items() if number in set(new)]
+        asked = set(new)
+        matched = [household for number, household in registered.items() if number in asked]
         if earlier is None or earlier.matched != len(matched):
             _account(journal, user=user, via=via, numbers=len(new), charged=charge, matched=matched, digest=digest)
     if journal is not None:
