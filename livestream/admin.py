@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 from xuchang_ecom.common.models import field_label
 
@@ -49,7 +50,7 @@ class LivestreamRecordAdmin(RecordAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Platforms are reference data: city staff keep them, everyone else reads them."""
 
     list_display = ["name", "is_cross_border", "is_active"]

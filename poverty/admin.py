@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import user_sees_everything
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import (
     OrganisationRecordAdminMixin,
     ReadOnlyAdminMixin,
@@ -103,7 +104,7 @@ class ResidentIdSearchMixin:
 
 
 @admin.register(AlleviationModel)
-class AlleviationModelAdmin(admin.ModelAdmin):
+class AlleviationModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """The poverty-alleviation models are reference data kept by city staff. None is ever
     deleted: enterprises would silently lose it."""
 

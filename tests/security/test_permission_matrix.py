@@ -168,6 +168,7 @@ ADMIN_PAGES: dict[str, tuple[str, str]] = {
     "applications.application": ("ok", "ok"),
     "applications.call": ("ok", "ok"),
     "applications.conflict": ("403", "ok"),
+    "audit.logentry": ("403", "ok"),
     "auth.group": ("403", "403"),
     "axes.accessattempt": ("403", "403"),
     "axes.accessfailurelog": ("403", "403"),

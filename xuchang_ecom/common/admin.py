@@ -20,15 +20,17 @@ from import_export.admin import ImportExportModelAdmin
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import regions_in_scope
 from xuchang_ecom.accounts.services import organisation_find_or_build
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.common.models import field_label
 from xuchang_ecom.common.services import check_in_scope
 from xuchang_ecom.regions.models import Level, Region
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(AuditHistoryMixin):
     """Subclasses implement ``scoped_queryset(request)`` with the app's list selector, and
-    may extend ``check_instance`` with the app's ``*_check`` service."""
+    may extend ``check_instance`` with the app's ``*_check`` service. A record's history
+    page is its audit trail (``AuditHistoryMixin``)."""
 
     def scoped_queryset(self, request):
         raise NotImplementedError
