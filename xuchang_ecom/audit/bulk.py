@@ -68,8 +68,13 @@ def log_bulk(action: int, pairs: Iterable[tuple[models.Model | None, models.Mode
 
 def _json_datetime(value: datetime) -> str:
     # auditlog keeps a date-time as the text of its naive UTC value.
-    if timezone.is_aware(value):
+    if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
+    return f'"{value}"'
+
+
+def _json_quoted(value: Any) -> str:
+    # The text of a decimal or a date needs no escaping.
     return f'"{value}"'
 
 
@@ -87,6 +92,8 @@ def _json_encoder(field: models.Field, mask: trail.Mask | None) -> Callable[[Any
         return _json_datetime
     if isinstance(field, models.CharField | models.TextField):
         return encode_basestring
+    if isinstance(field, models.DecimalField | models.DateField):
+        return _json_quoted
     return lambda value: encode_basestring(str(value))
 
 

@@ -1,6 +1,7 @@
 """What the trail keeps: every create, update and delete of the registries, targets,
 organisations, accounts and places, by whichever path; never logs or derived tables;
 never a password."""
+import json
 from datetime import date
 from decimal import Decimal
 from unittest import mock
@@ -207,3 +208,19 @@ def test_decimal_values_are_kept_as_text(city_user):
     programs.target_update(user=city_user, target=target, data={"value": target.value + Decimal(1)},
                            reason="调整")
     assert entries(target, UPDATE)[-1].changes["value"] == [str(target.value - 1), str(target.value)]
+
+
+def test_entries_built_from_values_are_masked_like_the_others():
+    from livestream.models import Anchor
+    from xuchang_ecom.audit.bulk import CreatedRows
+
+    fields = Anchor._meta.concrete_fields
+    values = {"display_name": "示例主播", "real_name": "诸葛孔明", "mobile": "13812345678", "region_id": 1}
+    row = [values.get(field.attname) for field in fields]
+    rows = CreatedRows(Anchor, positions={field.attname: n for n, field in enumerate(fields)},
+                       describe=lambda row: row[1])
+
+    changes = json.loads(rows.changes_json(row))
+
+    assert changes["real_name"] == [None, "诸***"] and changes["mobile"] == [None, "138****5678"]
+    assert "诸葛孔明" not in "".join(rows.prepare([row], [()], [2]))
