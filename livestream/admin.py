@@ -6,6 +6,7 @@ users without ``livestream.view_anchor_personal_data``.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 
 from . import selectors, services
@@ -46,7 +47,7 @@ class LivestreamRecordAdmin(RecordAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Platforms are reference data: city staff keep them, everyone else reads them."""
 
     list_display = ["name", "is_cross_border", "is_active"]

@@ -14,7 +14,9 @@ number (the header is row 1) and column. What differs is how:
   a field's own validators run only to word an error;
 * rows are streamed from the file and written in batches inside one transaction, the
   anchor links after each batch, so memory does not grow with the file; on PostgreSQL
-  with COPY, in a second thread while the next batch is read.
+  with COPY, in a second thread while the next batch is read;
+* the audit trail's entry of each session (its values, the file and the row) is built
+  from the row's values and written with the batch, by COPY too (``audit.bulk.CreatedRows``).
 """
 import contextlib
 import csv
@@ -45,6 +47,9 @@ from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.audit.bulk import CreatedRows
+from xuchang_ecom.audit.context import IMPORT, audit_context
+from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.common.bulk import copy_rows, reserve_ids, supports_copy
 from xuchang_ecom.common.importexport import (
     CSV,
@@ -327,8 +332,18 @@ class SessionRowReader:
             else:
                 self.defaults[position] = parse(None)
         self.region_position = positions[opts.get_field("region").attname]
+        #: Where each concrete field's value is in a row (by attname), for the trail.
+        self.positions = positions
+        self._described = (positions["started_at"], positions["platform_id"],
+                           {pk: name for name, pk in self.platforms.items()})
         self.quantity_position = positions["quantity"]
         self.unit_position = positions["quantity_unit"]
+
+    def describe(self, values: Sequence[Any]) -> str:
+        """A valid row's session as its ``str()`` names it, from the values alone."""
+        started_at, platform, names = self._described
+        # As f"{started_at:%Y-%m-%d %H:%M}", at a fifth of strftime's cost.
+        return f"{values[started_at].isoformat(' ', 'minutes')[:16]} {names[values[platform]]}"
 
     # -- setup -----------------------------------------------------------------------------
 
@@ -633,14 +648,16 @@ def _not_found(model: type[models.Model], text: str) -> str:
 
 
 class _BatchWriter:
-    """Inserts sessions, then their anchor links, ``batch_size`` sessions at a time, with
-    ``bulk_create`` (SQLite in development and tests; see ``_CopyWriter``). Use it as a
-    context manager: leaving the block before ``finish`` abandons what is queued."""
+    """Inserts sessions, then their anchor links and trail entries, ``batch_size`` sessions
+    at a time, with ``bulk_create`` (SQLite in development and tests; see ``_CopyWriter``).
+    Use it as a context manager: leaving the block before ``finish`` abandons what is queued."""
 
-    def __init__(self, batch_size: int):
+    def __init__(self, batch_size: int, trail: CreatedRows):
         self.batch_size = batch_size
+        self.trail = trail
         self.rows: list[list[Any]] = []
         self.anchors: list[tuple[int, ...]] = []
+        self.numbers: list[int] = []
         self.written = 0
 
     def __enter__(self) -> "_BatchWriter":
@@ -651,12 +668,14 @@ class _BatchWriter:
 
     def abandon(self) -> None:
         """Write nothing more (what was written is rolled back with the transaction)."""
-        self.rows, self.anchors = [], []
+        self.rows, self.anchors, self.numbers = [], [], []
 
-    def add(self, values: list[Any], anchors: tuple[int, ...]) -> None:
-        """Queue one valid row: ``values`` in the order of Session's concrete fields."""
+    def add(self, values: list[Any], anchors: tuple[int, ...], number: int) -> None:
+        """Queue one valid row: ``values`` in the order of Session's concrete fields, from
+        spreadsheet row ``number``."""
         self.rows.append(values)
         self.anchors.append(anchors)
+        self.numbers.append(number)
         if len(self.rows) >= self.batch_size:
             self._hand_over()
 
@@ -667,11 +686,11 @@ class _BatchWriter:
         return self.written
 
     def _hand_over(self) -> None:
-        rows, anchors = self.rows, self.anchors
-        self.rows, self.anchors = [], []
-        self._write(rows, anchors)
+        batch = self.rows, self.anchors, self.numbers
+        self.rows, self.anchors, self.numbers = [], [], []
+        self._write(*batch)
 
-    def _write(self, rows: list[list[Any]], anchors: list[tuple[int, ...]]) -> None:
+    def _write(self, rows: list[list[Any]], anchors: list[tuple[int, ...]], numbers: list[int]) -> None:
         link = Session.anchors.through
         # Positional arguments again (see SessionRowReader): where the link's two keys go.
         attnames = [model_field.attname for model_field in link._meta.concrete_fields]
@@ -688,6 +707,7 @@ class _BatchWriter:
                 links.append(link(*values))
         if links:
             link.objects.bulk_create(links, batch_size=self.batch_size)
+        self.trail.write(rows, anchors, [session.pk for session in sessions], numbers)
         self.written += len(rows)
 
 
@@ -698,19 +718,19 @@ class _CopyWriter(_BatchWriter):
     The thread writes through this transaction's connection (psycopg2 lets threads share
     one), which this thread leaves alone until ``finish``. psycopg2 lets go of the GIL
     while PostgreSQL inserts, so reading the file and writing it overlap on two cores. The
-    foreign keys are checked as each batch goes in rather than all at the commit, so that
-    work overlaps too; they are deferred again when the writer is done.
+    foreign keys (the trail entries' too) are checked as each batch goes in rather than all
+    at the commit, so that work overlaps too; they are deferred again when the writer is done.
     """
 
-    def __init__(self, batch_size: int):
-        super().__init__(batch_size)
+    def __init__(self, batch_size: int, trail: CreatedRows):
+        super().__init__(batch_size, trail)
         fields = Session._meta.concrete_fields
         self.columns = [model_field.column for model_field in fields]
         self.pk_position = next(position for position, model_field in enumerate(fields) if model_field.primary_key)
         field = Session.anchors.field
         self.link_columns = [field.m2m_column_name(), field.m2m_reverse_name()]
         with connection.cursor() as cursor:
-            names = [name for model in (Session, Session.anchors.through)
+            names = [name for model in (Session, Session.anchors.through, LogEntry)
                      for name, constraint in connection.introspection.get_constraints(cursor, model._meta.db_table)
                      .items() if constraint["foreign_key"]]
             self.constraints = ", ".join(connection.ops.quote_name(name) for name in sorted(names))
@@ -736,9 +756,10 @@ class _CopyWriter(_BatchWriter):
     def _hand_over(self) -> None:
         if self.failure is not None:
             raise self.failure
-        rows, anchors = self.rows, self.anchors
-        self.rows, self.anchors = [], []
-        self.batches.put((rows, anchors))  # waits while the thread still writes the one before
+        rows, anchors, numbers = self.rows, self.anchors, self.numbers
+        self.rows, self.anchors, self.numbers = [], [], []
+        # The trail's entries are made here, while the thread still writes the batch before.
+        self.batches.put((rows, anchors, self.trail.prepare(rows, anchors, numbers)))  # waits for that batch
 
     def _stop(self) -> None:
         if self.thread.is_alive():
@@ -761,7 +782,7 @@ class _CopyWriter(_BatchWriter):
         finally:
             cursor.close()
 
-    def _copy(self, cursor, rows: list[list[Any]], anchors: list[tuple[int, ...]]) -> None:
+    def _copy(self, cursor, rows: list[list[Any]], anchors: list[tuple[int, ...]], trail: list[str]) -> None:
         ids = reserve_ids(Session, len(rows), cursor=cursor)
         for values, pk in zip(rows, ids, strict=True):
             values[self.pk_position] = pk
@@ -769,6 +790,7 @@ class _CopyWriter(_BatchWriter):
         links = [(pk, anchor) for pk, row_anchors in zip(ids, anchors, strict=True) for anchor in row_anchors]
         if links:
             copy_rows(Session.anchors.through, self.link_columns, links, cursor=cursor)
+        self.trail.copy(trail, ids, cursor=cursor)
         self.written += len(rows)
 
 
@@ -777,22 +799,26 @@ def _is_blank(row: Sequence[Any]) -> bool:
 
 
 def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetFormat, dry_run: bool,
-                        batch_size: int = DEFAULT_BATCH_SIZE) -> BulkImportResult:
-    """Import the livestream sessions in ``data``, a ``file_format`` file, as ``user``.
+                        batch_size: int = DEFAULT_BATCH_SIZE, file_name: str = "") -> BulkImportResult:
+    """Import the livestream sessions in ``data``, a ``file_format`` file named
+    ``file_name``, as ``user``.
 
     All or nothing: every row is checked, and if any is invalid (or on a dry run) nothing
-    is written. Returns what was found and done. Raises ImportFileRejected if the file is
-    refused by the format's upload checks, cannot be read, has no rows, or lacks a
-    required column.
+    is written. Each session written has its trail entry, naming the file and the row.
+    Returns what was found and done. Raises ImportFileRejected if the file is refused by
+    the format's upload checks, cannot be read, has no rows, or lacks a required column.
     """
     file_format.check_upload(data)
     result = BulkImportResult(dry_run=dry_run)
-    with contextlib.closing(spreadsheet_rows(file_format, data)) as rows, transaction.atomic():
+    with audit_context(via=IMPORT, file=file_name, actor=user), \
+            contextlib.closing(spreadsheet_rows(file_format, data)) as rows, transaction.atomic():
         header = next(rows, None)
         if header is None:
             raise ImportFileRejected(gettext("The file is empty."), code="empty")
         reader = SessionRowReader(user=user, header=header)
-        writer = None if dry_run else (_CopyWriter if supports_copy() else _BatchWriter)(batch_size)
+        writer = None if dry_run else (_CopyWriter if supports_copy() else _BatchWriter)(
+            batch_size, CreatedRows(Session, positions=reader.positions, describe=reader.describe,
+                                    m2m=("anchors", {pk: name for name, pk in reader.anchors.items()})))
         with writer or contextlib.nullcontext():
             for number, row in enumerate(rows, start=2):
                 if _is_blank(row):
@@ -807,7 +833,7 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
                         writer.abandon()
                         writer = None
                 elif writer is not None:
-                    writer.add(values, anchors)
+                    writer.add(values, anchors, number)
             if writer is not None and result.total:
                 result.created = writer.finish()
         if not result.total:
@@ -909,7 +935,8 @@ class SessionBulkImportAdminMixin:
             index = int(form.cleaned_data["format"])
             data = upload.read()
             try:
-                result = session_bulk_import(user=request.user, data=data, file_format=formats[index](), dry_run=True)
+                result = session_bulk_import(user=request.user, data=data, file_format=formats[index](), dry_run=True,
+                                             file_name=upload.name)
             except ImportFileRejected as error:
                 form.add_error("import_file", error.as_validation_error())
             else:
@@ -938,7 +965,8 @@ class SessionBulkImportAdminMixin:
             return self._bulk_import_page(request, context)
         file_format = formats[confirm_form.cleaned_data["format"]]()
         try:
-            result = session_bulk_import(user=request.user, data=data, file_format=file_format, dry_run=False)
+            result = session_bulk_import(user=request.user, data=data, file_format=file_format, dry_run=False,
+                                         file_name=confirm_form.cleaned_data["file_name"])
         except ImportFileRejected as error:
             context["refusal"] = error.message
             return self._bulk_import_page(request, context)

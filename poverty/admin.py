@@ -16,7 +16,6 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -28,15 +27,16 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import user_sees_everything
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import (
     OrganisationRecordAdminMixin,
     ReadOnlyAdminMixin,
     RecordAdmin,
     ScopedAdminMixin,
     county_filter,
+    filter_number,
 )
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.common.numbers import parse_whole_number
 
 from . import selectors, services
 from .models import (
@@ -115,7 +115,7 @@ class ResidentIdSearchMixin:
 
 
 @admin.register(AlleviationModel)
-class AlleviationModelAdmin(admin.ModelAdmin):
+class AlleviationModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """The poverty-alleviation models are reference data kept by city staff. None is ever
     deleted: enterprises would silently lose it."""
 
@@ -274,12 +274,8 @@ class ExitFilter(admin.SimpleListFilter):
             return queryset.filter(exited_in__isnull=True)
         if value == self.EXITED:
             return queryset.filter(exited_in__isnull=False)
-        if value:
-            year = parse_whole_number(value, minimum=1, maximum=9999)
-            if year is None:  # "²" or 30 digits: refused like Django's own filters' bad values
-                raise IncorrectLookupParameters(value)
-            return queryset.filter(exited_in=year)
-        return queryset
+        year = filter_number(value, minimum=1, maximum=9999)
+        return queryset if year is None else queryset.filter(exited_in=year)
 
 
 @admin.register(Household)

@@ -1,16 +1,29 @@
-"""Staff REST API for registered poor households and their employment: read only, scoped.
+"""Staff REST API for registered poor households and their employment, scoped.
 
-Resident ID numbers are always masked here; names of heads of household and employees are
-masked for users without ``poverty.reveal_resident_id``. Full numbers are revealed only
-in the admin, one household at a time, with an audit entry.
+Households are listed, read and changed (PATCH, through ``services.record_update``, so a
+change is kept in the audit trail like one made in the admin); employment is read only.
+Resident ID numbers are always masked here, and cannot be changed here; names of heads of
+household and employees are masked for users without ``poverty.reveal_resident_id``. Full
+numbers are revealed only in the admin, one household at a time, with an audit entry.
 """
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import CountyFilter, IdFilter, PersonalDataApiMixin, RegistryPermissions, YearFilter
+from xuchang_ecom.accounts.scoping import regions_in_scope
+from xuchang_ecom.common.apis import (
+    CountyFilter,
+    IdFilter,
+    PersonalDataApiMixin,
+    RegistryPermissions,
+    YearFilter,
+    call_service,
+)
 from xuchang_ecom.common.masking import mask_name
+from xuchang_ecom.regions.models import Level, Region
 
-from . import selectors
+from . import selectors, services
 from .models import Employment, Household
 
 
@@ -35,6 +48,28 @@ class HouseholdOutputSerializer(serializers.ModelSerializer):
         return self._personal(household)["resident_id"]
 
 
+# The model's fields are PositiveSmallIntegerFields; the model's own checks (at least one
+# member, an exit year from 2014 on …) word the finer errors.
+SMALL_NUMBER = {"min_value": 0, "max_value": 32767}
+
+
+class HouseholdInputSerializer(serializers.Serializer):
+    """What a PATCH may change of a household; every field is optional."""
+
+    head_name = serializers.CharField(max_length=Household._meta.get_field("head_name").max_length, required=False)
+    village = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(), required=False,
+                                                 help_text="A village in the user's area, by id.")
+    size = serializers.IntegerField(required=False, **SMALL_NUMBER)
+    disabled_members = serializers.IntegerField(required=False, **SMALL_NUMBER)
+    exited_in = serializers.IntegerField(required=False, allow_null=True, **SMALL_NUMBER)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # A village outside the user's area is as unknown as a missing one.
+            self.fields["village"].queryset = regions_in_scope(user=user).filter(level=Level.VILLAGE)
+
+
 class HouseholdFilter(filters.FilterSet):
     county = CountyFilter(field_name="village")
     village = IdFilter(field_name="village_id")
@@ -56,12 +91,25 @@ class HouseholdListApi(PersonalDataApiMixin, generics.ListAPIView):
 
 
 class HouseholdDetailApi(PersonalDataApiMixin, generics.RetrieveAPIView):
+    """A household in the user's area: read it, or change it."""
+
     permission_classes = [RegistryPermissions]
     serializer_class = HouseholdOutputSerializer
     queryset = Household.objects.none()
 
     def get_object(self):
         return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=HouseholdInputSerializer, responses={200: HouseholdOutputSerializer},
+                   description="Change a household (needs poverty.change_household): any of the fields given. "
+                               "The resident ID number is not changed here. The change is kept in the audit trail.")
+    def patch(self, request, pk):
+        household = self.get_object()
+        serializer = HouseholdInputSerializer(data=request.data, user=request.user)
+        serializer.is_valid(raise_exception=True)
+        call_service(services.record_update, user=request.user, instance=household, data=serializer.validated_data)
+        household = selectors.household_get(user=request.user, pk=household.pk)
+        return Response(HouseholdOutputSerializer(household, context={"request": request}).data)
 
 
 class EmploymentOutputSerializer(serializers.ModelSerializer):

@@ -146,7 +146,7 @@ class PersonalDataMixin:
                 continue  # reported on its row; never looked up
             valid.append(number)
         try:
-            return services.resident_ids_look_up(user=self.user, numbers=valid, via=RevealVia.IMPORT)
+            return services.resident_ids_look_up(user=self.user, numbers=valid)
         except services.LookupLimitExceeded as error:
             raise ValueError(error.messages[0]) from None
 

@@ -18,6 +18,7 @@ from django.utils.translation import override
 from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
 from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
+from xuchang_ecom.audit import context as audit
 from xuchang_ecom.common.crypto import keyed_hash
 from xuchang_ecom.common.services import (
     check_in_scope,
@@ -318,7 +319,7 @@ def resident_id_lookups(*, via: str, file_name: str = "") -> Iterator[None]:
             _log_lookup(**entry)
 
 
-def resident_ids_look_up(*, user, numbers: Iterable[str], via: str = RevealVia.FORM) -> NumberLookup:
+def resident_ids_look_up(*, user, numbers: Iterable[str]) -> NumberLookup:
     """The registered households whose heads have one of ``numbers`` (any spacing or case
     of x), found through the keyed hash: a query per 1,000 numbers.
 
@@ -343,8 +344,7 @@ def resident_ids_look_up(*, user, numbers: Iterable[str], via: str = RevealVia.F
         used = RevealLog.objects.matches_charged(user=user, since=since) + sum(
             entry["charged"] for entry in (journal.entries if journal else []))
         if charge and used + charge > settings.PERSONAL_DATA_MATCH_LIMIT:
-            _account(journal, user=user, via=via, numbers=len(new), charged=0, matched=[], digest=digest,
-                     refused=True)
+            _account(journal, user=user, numbers=len(new), charged=0, matched=[], digest=digest, refused=True)
             raise LookupLimitExceeded(
                 _("You have looked up %(used)s resident ID numbers in the last 24 hours; these %(more)s would "
                   "pass the limit of %(limit)s a day for staff who may not read full numbers. Nothing was looked "
@@ -359,20 +359,25 @@ def resident_ids_look_up(*, user, numbers: Iterable[str], via: str = RevealVia.F
         asked = set(new)
         matched = [household for number, household in registered.items() if number in asked]
         if earlier is None or earlier.matched != len(matched):
-            _account(journal, user=user, via=via, numbers=len(new), charged=charge, matched=matched, digest=digest)
+            _account(journal, user=user, numbers=len(new), charged=charge, matched=matched, digest=digest)
     if journal is not None:
         journal.numbers.update(new)
     return NumberLookup(registered=registered,
                         visible={number: h for number, h in registered.items() if h.pk in visible_pks})
 
 
+#: The reveal log's channel of a look-up outside a journal, by the audit trail's channel.
+VIA_OF_CHANNEL = {audit.ADMIN: RevealVia.FORM, audit.WEB: RevealVia.FORM, audit.API: RevealVia.API,
+                  audit.IMPORT: RevealVia.IMPORT}
+
+
 def _account(journal: _Journal | None, **entry) -> None:
     """Log a look-up now, or when the journal's block ends."""
     if journal is None:
-        _log_lookup(**entry)
+        channel = audit.current()
+        _log_lookup(via=VIA_OF_CHANNEL.get(channel.get("via"), ""), file_name=channel.get("file") or "", **entry)
     else:
-        entry.update(via=journal.via, file_name=journal.file_name)
-        journal.entries.append(entry)
+        journal.entries.append({**entry, "via": journal.via, "file_name": journal.file_name})
 
 
 def _log_lookup(*, user, via: str, numbers: int, charged: int, matched: list[Household], digest: str,

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import ReadOnlyAdminMixin
 
 from . import services
@@ -16,7 +17,7 @@ from .models import CountyTarget, Program, Snapshot, Target, TargetChange
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "issuer", "starts_on", "ends_on", "is_published"]
     search_fields = ["name", "document_reference"]
     list_filter = ["is_published"]
@@ -76,7 +77,7 @@ class TargetForm(forms.ModelForm):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = TargetForm
     inlines = [CountyTargetInline]
     list_display = ["label", "program", "value", "unit", "baseline_value", "baseline_on", "deadline"]

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuchang_ecom.audit.bulk import log_bulk
+from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.common import publiccache
 from xuchang_ecom.common.metrics import all_aggregates, get_metric
 from xuchang_ecom.regions.models import Level, Region
@@ -116,9 +118,12 @@ def target_split_set(*, target: Target, parts: dict[Region, Decimal]) -> list[Co
     if parts:
         target_split_check(target=target, parts=parts)
     target.splits.all().delete()
-    return CountyTarget.objects.bulk_create(
+    created = CountyTarget.objects.bulk_create(
         [CountyTarget(target=target, county=county, value=value) for county, value in parts.items()]
     )
+    # bulk_create sends no signals: the trail is told here (the deletions above it heard).
+    log_bulk(LogEntry.Action.CREATE, ((None, part) for part in created))
+    return created
 
 
 def rollup_run(*, as_of: date, aggregates: bool = True) -> int:

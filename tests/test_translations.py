@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-OUR_APPS = {"regions", "accounts", "common", "villages", "programs", "livestream", "poverty"}
+OUR_APPS = {"regions", "accounts", "common", "villages", "programs", "livestream", "poverty", "audit"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
 
@@ -78,7 +79,7 @@ class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAd
 
 
 @admin.register(SourceReport)
-class SourceReportAdmin(admin.ModelAdmin):
+class SourceReportAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "year", "published_on", "designation_count"]
     search_fields = ["title", "publisher"]
 

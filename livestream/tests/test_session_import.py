@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +25,7 @@ from livestream.models import BaseKind, QuantityUnit, Session, SessionKind
 from livestream.resources import SessionResource
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import make_user, region
+from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.common.importexport import CSV, XLSX, ImportFileRejected
 
 pytestmark = pytest.mark.django_db
@@ -354,12 +356,16 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(city_user, 
         return [query["sql"] for query in captured.captured_queries]
 
     assert len(queries(1000, dry_run=True)) == len(queries(100, dry_run=True))
+    ContentType.objects.get_for_model(Session)  # the trail's one look-up, cached once per process
     few, many = queries(100, dry_run=False), queries(1000, dry_run=False)
     not_inserts = [sql for sql in many if not sql.startswith("INSERT")]
     assert len(not_inserts) == len([sql for sql in few if not sql.startswith("INSERT")])
     # Only the batches grow, and they hold many rows each (SQLite caps a statement's
-    # parameters; PostgreSQL takes a batch in one statement).
-    assert len(many) - len(not_inserts) <= 1000 // 50
+    # parameters; PostgreSQL takes a batch in one statement): the sessions and their
+    # links, and the sessions' trail entries.
+    trail = [sql for sql in many if sql.startswith('INSERT INTO "audit_logentry"')]
+    assert len(many) - len(not_inserts) - len(trail) <= 1000 // 50
+    assert len(trail) <= 1000 // 50  # none on PostgreSQL, where they go in by COPY
 
 
 def test_ten_thousand_rows_import_and_report_their_rate(city_user, world, record_property):
@@ -502,3 +508,73 @@ def test_an_import_asks_for_one_roll_up_once_it_commits_and_a_dry_run_for_none(c
         import_csv(city_user, content)
     # The rows were written with bulk_create, which sends no model signals.
     assert asked.call_count == 1
+
+
+# ---------------------------------------------------------------------------------------
+# The audit trail: one entry per session, as auditlog writes for one created by a service
+# ---------------------------------------------------------------------------------------
+
+
+def test_each_imported_session_is_kept_in_the_trail_with_its_file_and_row(client, city_user, world):
+    client.force_login(city_user)
+    content = csv_file([a_row(), dict.fromkeys(a_row(), ""), a_row(主播="", 销售数量="", 单位="", 标题="第二场")])
+
+    preview = upload(client, content, name="六月直播.csv")
+    assert client.post(CONFIRM, preview.context["confirm_form"].initial).status_code == 302
+
+    first, second = Session.objects.order_by("pk")
+    entries = {entry.object_id: entry for entry in LogEntry.objects.filter(content_type__model="session")}
+    assert set(entries) == {first.pk, second.pk}
+    for session, row in ((first, 2), (second, 4)):  # the blank row 3 keeps the numbering
+        entry = entries[session.pk]
+        assert (entry.action, entry.actor, entry.object_repr) == (LogEntry.Action.CREATE, city_user,
+                                                                  "2020-06-30 20:00 农购网")
+        assert entry.additional_data == {"via": "import", "file": "六月直播.csv", "row": row, "user": "city"}
+    assert entries[first.pk].changes["anchors"] == {"type": "m2m", "operation": "add",
+                                                   "objects": ["示例主播01", "示例主播02"]}
+    assert "anchors" not in entries[second.pk].changes
+
+
+def test_the_entry_of_an_imported_session_holds_what_a_services_entry_holds(city_user, world):
+    import_csv(city_user, csv_file([a_row(主播="")]))
+    imported = Session.objects.get()
+    made = services.session_create(
+        user=city_user, started_at=imported.started_at, platform=imported.platform, region=imported.region,
+        base=imported.base, agency=imported.agency, kind=imported.kind, title=imported.title,
+        product_category=imported.product_category, orders=imported.orders, sales=Decimal("3456.78"),
+        quantity=Decimal("200"), quantity_unit=imported.quantity_unit)
+
+    by_import, by_service = (LogEntry.objects.get(content_type__model="session", object_id=pk, action=0)
+                             for pk in (imported.pk, made.pk))
+    assert by_import.changes == by_service.changes
+
+
+def test_an_import_that_writes_nothing_keeps_nothing_in_the_trail(city_user, world):
+    before = LogEntry.objects.count()
+
+    assert import_csv(city_user, csv_file([a_row(), a_row()]), dry_run=True).ok
+    assert not import_csv(city_user, csv_file([a_row(), a_row(平台="")])).ok
+
+    assert LogEntry.objects.count() == before
+
+
+def test_the_trail_can_be_turned_off_for_a_measurement(city_user, world):
+    from auditlog.context import disable_auditlog
+
+    with disable_auditlog():
+        assert import_csv(city_user, csv_file([a_row()])).created == 1
+    assert not LogEntry.objects.filter(content_type__model="session").exists()
+
+
+def test_on_postgresql_the_entries_go_in_by_copy_with_the_sessions(city_user, world, require_postgres):
+    content = csv_file([a_row(标题=f"第{n}场") for n in range(7)])
+
+    with CaptureQueriesContext(connection) as captured:
+        result = import_csv(city_user, content, batch_size=3, file_name="s.csv")
+
+    assert result.created == 7
+    assert not [query for query in captured.captured_queries if query["sql"].startswith('INSERT INTO "audit_logentry"')]
+    rows = sorted(LogEntry.objects.filter(content_type__model="session").values_list("additional_data", flat=True),
+                  key=lambda data: data["row"])
+    assert [data["row"] for data in rows] == list(range(2, 9))
+    assert {data["file"] for data in rows} == {"s.csv"}

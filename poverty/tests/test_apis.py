@@ -9,6 +9,7 @@ from django.urls import reverse
 from poverty import services
 from poverty.tests.factories import base, household, yuzhou_village
 from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.regions.models import Level, Region
 
 pytestmark = pytest.mark.django_db
 HOUSEHOLDS = reverse("poverty:household-list")
@@ -82,6 +83,66 @@ def test_visitors_and_reporters_get_nothing(client, reporter_user, world):
     client.force_login(reporter_user)
     for url in (HOUSEHOLDS, detail(world["changge"].pk), EMPLOYMENTS):
         assert client.get(url).status_code == 403
+
+
+def patch(client, pk: int, **data):
+    return client.patch(detail(pk), data=data, content_type="application/json")
+
+
+def test_county_staff_change_their_countys_household_and_get_it_back_masked(client, changge_user, world):
+    client.force_login(changge_user)
+    changge = world["changge"]
+    other_village = Region.objects.filter(level=Level.VILLAGE, path__startswith="许昌市/长葛市/").exclude(
+        pk=changge.village_id).first()
+
+    response = patch(client, changge.pk, size=5, disabled_members=1, exited_in=2020, village=other_village.pk,
+                     head_name="张三峰")
+
+    assert response.status_code == 200, response.content
+    row = response.json()
+    assert (row["size"], row["disabled_members"], row["exited_in"], row["village"], row["head_name"]) == (
+        5, 1, 2020, other_village.pk, "张**")
+    changge.refresh_from_db()
+    assert (changge.size, changge.head_name, changge.village) == (5, "张三峰", other_village)
+    assert "张三峰".encode() not in response.content
+
+
+def test_a_household_is_changed_only_where_the_user_may(client, changge_user, reporter_user, world):
+    changge, yuzhou = world["changge"], world["yuzhou"]
+    assert patch(client, changge.pk, size=5).status_code == 403  # a visitor
+    client.force_login(reporter_user)
+    assert patch(client, changge.pk, size=5).status_code == 403
+    client.force_login(changge_user)
+    assert patch(client, yuzhou.pk, size=5).status_code == 404
+    # A village of another county is as unknown as a missing one.
+    response = patch(client, changge.pk, village=yuzhou.village_id)
+    assert response.status_code == 400 and "village" in response.json()
+    changge.refresh_from_db()
+    yuzhou.refresh_from_db()
+    assert (changge.size, changge.village_id, yuzhou.size) == (3, world["changge"].village_id, 3)
+
+
+@pytest.mark.parametrize("data", [{"size": 0}, {"disabled_members": 9}, {"exited_in": 2000}, {"size": 10 ** 30},
+                                  {"size": "²"}, {"head_name": ""}, {"village": 10 ** 30}])
+def test_an_invalid_change_is_refused_with_the_fields_message(client, changge_user, world, data):
+    client.force_login(changge_user)
+
+    response = patch(client, world["changge"].pk, **data)
+
+    assert response.status_code == 400
+    assert set(response.json()) <= {*data, "non_field_errors"}
+    world["changge"].refresh_from_db()
+    assert world["changge"].size == 3
+
+
+def test_the_resident_id_number_is_not_changed_through_the_api(client, city_user, world):
+    client.force_login(city_user)
+    number = world["changge"].resident_id
+
+    assert patch(client, world["changge"].pk, resident_id="11010119900307003X").status_code == 200
+
+    world["changge"].refresh_from_db()
+    assert world["changge"].resident_id == number
 
 
 def test_households_filter_by_county_exit_and_village(client, city_user, world):

@@ -62,6 +62,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.view_organisation",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        # The audit trail of every registry: read only, and for city staff alone.
+        "audit.view_logentry",
     },
     Role.COUNTY_STAFF: {
         *_crud("villages", "designation", "honour"),

@@ -21,10 +21,11 @@ from import_export.admin import ImportExportModelAdmin
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import regions_in_scope, user_sees_everything
 from xuchang_ecom.accounts.services import organisation_find_or_build
+from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.importexport import ScopedImportExportMixin
 from xuchang_ecom.common.masking import lookup_reveals, personal_data_of
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.common.numbers import parse_whole_number
+from xuchang_ecom.common.numbers import BIGINT_MAX, parse_whole_number
 from xuchang_ecom.common.services import check_in_scope, check_references, is_scoped, scoped_relations
 from xuchang_ecom.regions.models import Level, Region
 
@@ -116,9 +117,10 @@ def masked_column(model, name: str) -> Callable:
     return column
 
 
-class ScopedAdminMixin(PersonalDataAdminMixin):
+class ScopedAdminMixin(PersonalDataAdminMixin, AuditHistoryMixin):
     """Subclasses implement ``scoped_queryset(request)`` with the app's list selector, and
-    may extend ``check_instance`` with the app's ``*_check`` service."""
+    may extend ``check_instance`` with the app's ``*_check`` service. A record's history
+    page is its audit trail (``AuditHistoryMixin``)."""
 
     def scoped_queryset(self, request):
         raise NotImplementedError
@@ -387,6 +389,18 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def filter_number(value, *, minimum: int = 0, maximum: int = BIGINT_MAX) -> int | None:
+    """A change-list filter's value as a whole number, None when there is none. Raises
+    IncorrectLookupParameters (the admin's ``?e=1``, as for Django's own filters' bad
+    values) for "²", "３", 30 digits or a number outside ``minimum``..``maximum``."""
+    if value in (None, ""):
+        return None
+    number = parse_whole_number(str(value), minimum=minimum, maximum=maximum)
+    if number is None:
+        raise IncorrectLookupParameters(value)
+    return number
+
+
 class CountyFilter(admin.SimpleListFilter):
     """A change-list filter by county-level division; subclasses set ``region_lookup``.
 
@@ -402,12 +416,9 @@ class CountyFilter(admin.SimpleListFilter):
         return [(county.pk, county.name) for county in Region.objects.counties()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        pk = filter_number(self.value(), minimum=1)
+        if pk is None:
             return queryset
-        pk = parse_whole_number(str(value), minimum=1)
-        if pk is None:  # "²", "３" or 30 digits: refused like Django's own filters' bad values
-            raise IncorrectLookupParameters(value)
         county = Region.objects.filter(pk=pk, level=Level.COUNTY).first()
         if county is None:
             return queryset

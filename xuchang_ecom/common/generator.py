@@ -5,7 +5,9 @@ Everything is named 示例… and every resident ID number is born on a day in 1
 generated record can be mistaken for a real one. Writes go straight to the tables in
 batches (``bulk_create``; on PostgreSQL the livestream sessions go through ``COPY``): the
 services' per-record checks would take hours at province scale, and the data is valid by
-construction.
+construction. These writes are not kept in the audit trail (``xuchang_ecom.audit``): bulk
+writes send no model signals, and generated data is no change anyone made; the bulk paths
+people use (the session import, ``audit.bulk``) write their entries themselves.
 """
 import random
 from collections.abc import Iterable

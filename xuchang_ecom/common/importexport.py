@@ -57,6 +57,7 @@ from import_export.results import Result, RowResult
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.validators import normalise_uscc
+from xuchang_ecom.audit.context import IMPORT, audit_context
 from xuchang_ecom.common.models import field_label
 from xuchang_ecom.common.services import check_in_scope, visible_rows
 from xuchang_ecom.regions.models import Region
@@ -869,7 +870,12 @@ class Resource(resources.ModelResource):
             skipped = self.get_row_result_class()()
             skipped.import_type = RowResult.IMPORT_TYPE_SKIP
             return skipped
-        row_result = super().import_row(row, instance_loader, **kwargs)
+        # The row's writes are kept in the audit trail with the file and the row as the
+        # spreadsheet numbers it.
+        number = kwargs.get("row_number")
+        with audit_context(via=IMPORT, file=kwargs.get("file_name") or "", actor=self.user,
+                           row=None if number is None else number + SpreadsheetResult.HEADER_ROWS):
+            row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.validation_error is not None:
             row_result.validation_error = self._by_column(row_result.validation_error)
         return row_result

@@ -28,6 +28,18 @@ def mask_mobile(value: str) -> str:
     return value[:3] + MASK_CHARACTER * (len(value) - 7) + value[-4:]
 
 
+def mask_email(value: str) -> str:
+    """``zhang.san@example.org`` → ``z*******@example.org``: the domain stays, the mailbox
+    keeps its first character; text without ``@`` is fully masked."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    mailbox, at, domain = value.rpartition("@")
+    if not at or not mailbox:
+        return MASK_CHARACTER * len(value)
+    return mailbox[0] + MASK_CHARACTER * max(len(mailbox) - 1, 1) + "@" + domain
+
+
 @dataclass(frozen=True)
 class PersonalData:
     """Which fields of a model are personal data, and who may read them in full.

@@ -1,8 +1,13 @@
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
+
+from xuchang_ecom.audit.bulk import log_bulk
+from xuchang_ecom.audit.models import LogEntry
 
 from .models import PATH_SEPARATOR, Level, Region
 
@@ -40,10 +45,19 @@ def region_rename(*, region: Region, name: str) -> Region:
     region.path = region.build_path()
     region.full_clean()
     region.save()
-    Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk).update(
-        path=Concat(Value(region.path), Substr(F("path"), Length(Value(old_path)) + 1))
-    )
+    below = Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk)
+    before = list(below)
+    below.update(path=Concat(Value(region.path), Substr(F("path"), Length(Value(old_path)) + 1)))
+    # A queryset's update sends no signals: the trail is told of each path here.
+    log_bulk(LogEntry.Action.UPDATE, ((old, _moved(old, old_path, region.path)) for old in before))
     return region
+
+
+def _moved(region: Region, old_prefix: str, new_prefix: str) -> Region:
+    """A copy of ``region`` with its path's prefix replaced, as the UPDATE above did."""
+    moved = copy.copy(region)
+    moved.path = new_prefix + region.path[len(old_prefix):]
+    return moved
 
 
 def region_get_or_create_path(*, names: list[str], codes: dict[str, str] | None = None) -> Region:

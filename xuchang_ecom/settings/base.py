@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "axes",
+    "auditlog",
     "xuchang_ecom.common",
     "xuchang_ecom.regions",
     "xuchang_ecom.accounts",
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "villages",
     "livestream",
     "poverty",
+    # After the registries: it registers their models with auditlog, and after auditlog,
+    # whose admin it replaces.
+    "xuchang_ecom.audit",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Trail entries written while a request is served name its user and channel.
+    "xuchang_ecom.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -305,3 +311,11 @@ LOGGING = {
 
 ADMIN_SITE_HEADER = _("Xuchang E-commerce Program Platform")
 ADMIN_INDEX_TITLE = _("Registries and reports")
+
+# The audit trail (xuchang_ecom.audit, on django-auditlog): entries are our model (fewer
+# indexes, protected, Chinese labels), and changes are kept as JSON values (numbers stay
+# numbers, an empty value is null) rather than as text.
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
+# auditlog's migrations only create the table of its own entry model, swapped out above.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True

@@ -1,10 +1,13 @@
-"""Measure the bulk session import: rows per second, peak memory, and a bare bulk_create.
+"""Measure the bulk session import: rows per second, peak memory, the audit trail's cost,
+and a bare bulk_create.
 
     manage.py bench_session_import --rows 100000 [--format csv|xlsx]
 
 It generates a file of realistic rows (placeholder names, 示例…) in memory, creates the
 platforms, bases, agencies, anchors and the city-staff user the rows need, imports the
-file, and rolls everything back: the database is left as it was. Run it against the
+file, and rolls everything back: the database is left as it was. The import is timed with
+its audit trail (an entry per session, as in use) and, alternately, without it
+(``disable_auditlog``), twice each; the figures are the means. Run it against the
 database the figures are for (PostgreSQL: set DATABASE_URL).
 """
 import csv
@@ -20,6 +23,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -52,8 +56,10 @@ class Command(BaseCommand):
             f"{rows:,} rows, {file_format}, {figures['file_mb']:.1f} MB, batches of {batch_size:,}, "
             f"{connection.vendor}, foreign keys checked as rows go in"
         )
-        self._report("import", figures["import_s"], figures["import_rows_s"],
+        self._report("import, with the audit trail", figures["import_s"], figures["import_rows_s"],
                      f"max RSS +{figures['rss_mb']:.0f} MB")
+        self._report("import, without the audit trail", figures["no_trail_s"], figures["no_trail_rows_s"],
+                     f"the trail costs {figures['trail_s']:+.2f} s ({figures['trail_pct']:+.0f} %)")
         self._report("validation only (dry run)", figures["dry_run_s"], figures["dry_run_rows_s"])
         self.stdout.write(f"  peak Python allocations during the import (tracemalloc): {figures['traced_mb']:.0f} MB"
                           f" (the {figures['file_mb']:.1f} MB file was allocated before)")
@@ -79,9 +85,15 @@ def measure_session_import(*, rows: int, file_format: str = "csv",
                 batch_size=batch_size,
             )
 
-        result, import_s, rss = _measure(run(dry_run=False))
+        result, first_s, rss = _measure(run(dry_run=False))
         if not result.ok or result.created != rows:
             raise CommandError("The generated file did not import: " + "; ".join(result.messages()[:5]))
+        with disable_auditlog():
+            _result, first_off_s, _rss = _measure(run(dry_run=False))
+        _result, second_s, _rss = _measure(run(dry_run=False))
+        with disable_auditlog():
+            _result, second_off_s, _rss = _measure(run(dry_run=False))
+        import_s, no_trail_s = (first_s + second_s) / 2, (first_off_s + second_off_s) / 2
         _result, dry_run_s, _rss = _measure(run(dry_run=True))
         tracemalloc.start()
         try:
@@ -94,6 +106,8 @@ def measure_session_import(*, rows: int, file_format: str = "csv",
         transaction.set_rollback(True)
     return {
         "file_mb": len(data) / 2**20, "import_s": import_s, "import_rows_s": rows / import_s, "rss_mb": rss / 2**20,
+        "no_trail_s": no_trail_s, "no_trail_rows_s": rows / no_trail_s, "trail_s": import_s - no_trail_s,
+        "trail_pct": (import_s - no_trail_s) / no_trail_s * 100,
         "dry_run_s": dry_run_s, "dry_run_rows_s": rows / dry_run_s, "traced_mb": traced_peak / 2**20,
         "bare_s": bare_s, "bare_rows_s": rows / bare_s, "ratio_to_bare": import_s / bare_s,
     }
