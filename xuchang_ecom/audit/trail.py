@@ -23,7 +23,7 @@ and masked here: its encrypted token never does. Paths that write without model 
 """
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
@@ -34,7 +34,7 @@ from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
 from xuchang_ecom.accounts.validators import mask_resident_id
-from xuchang_ecom.common.masking import mask_email, mask_mobile, mask_name
+from xuchang_ecom.common.masking import mask_email, mask_mobile, mask_name, personal_data_of
 
 from . import context
 from .models import LogEntry
@@ -48,7 +48,8 @@ class Kept:
 
     #: Fields never recorded (besides the primary key, which the entry names anyway).
     exclude: tuple[str, ...] = ()
-    #: Fields recorded only through their mask, never in full.
+    #: Fields recorded only through their mask, never in full, besides those the model
+    #: declares personal (``personal_data``, ``common.masking``), which ``register`` adds.
     masks: Mapping[str, Mask] = field(default_factory=dict)
     #: Many-to-many fields whose additions and removals are recorded.
     m2m: tuple[str, ...] = ()
@@ -80,7 +81,7 @@ KEPT: dict[str, Kept] = {
     "livestream.Base": Kept(m2m=("platforms",)),
     "livestream.Agency": Kept(),
     "livestream.Brand": Kept(),
-    "livestream.Anchor": Kept(masks={"real_name": mask_name, "mobile": mask_mobile}),
+    "livestream.Anchor": Kept(),
     "livestream.AnchorAccount": Kept(),
     "livestream.Session": Kept(m2m=("anchors",)),
     "livestream.Training": Kept(),
@@ -89,9 +90,9 @@ KEPT: dict[str, Kept] = {
     "poverty.AlleviationModel": Kept(),
     "poverty.Enterprise": Kept(m2m=("alleviation_models",)),
     "poverty.Base": Kept(),
-    "poverty.Household": Kept(exclude=("id_hash",), masks={"head_name": mask_name, "resident_id": mask_resident_id},
-                              describe=_household),
-    "poverty.Employment": Kept(masks={"member_name": mask_name}, describe=_employment),
+    # Shown masked to everyone, in the trail too (its hash is not recorded at all).
+    "poverty.Household": Kept(exclude=("id_hash",), masks={"resident_id": mask_resident_id}, describe=_household),
+    "poverty.Employment": Kept(describe=_employment),
     "poverty.LandLease": Kept(describe=_household_link),
     "poverty.Dividend": Kept(describe=_household_link),
     "poverty.TakeHomeWork": Kept(describe=_household_link),
@@ -125,7 +126,8 @@ def register() -> None:
         recorded = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in kept.exclude]
         # Listing the fields (rather than excluding some) keeps reverse relations out too.
         auditlog.register(model, include_fields=recorded, m2m_fields=set(kept.m2m))
-        _by_model[model] = kept
+        personal = personal_data_of(model)
+        _by_model[model] = replace(kept, masks={**(personal.masks if personal else {}), **kept.masks})
     pre_log.connect(_note_subject, dispatch_uid="xuchang_audit_subject")
     pre_save.connect(_complete_before_save, sender=LogEntry, dispatch_uid="xuchang_audit_complete")
 
