@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,10 +159,28 @@ def household_check(*, user, household: Household) -> None:
     # right number and made for a wrong one would tell them apart.
     other = resident_ids_look_up(user=user, numbers=[number]).registered.get(number)
     if other is not None and other.pk != household.pk:
-        raise ValidationError({"resident_id": ValidationError(
-            _("A household with resident ID number %(number)s is already registered."),
-            code="duplicate", params={"number": mask_resident_id(number)},
-        )})
+        raise _already_registered(number)
+
+
+def _already_registered(number: str) -> ValidationError:
+    return ValidationError({"resident_id": ValidationError(
+        _("A household with resident ID number %(number)s is already registered."),
+        code="duplicate", params={"number": mask_resident_id(number)},
+    )})
+
+
+def _household_save(*, user, household: Household, data: dict | None = None) -> Household:
+    """Save ``household`` (``scoped_save``, or ``scoped_update`` with ``data``). A number
+    registered by someone else since ``household_check`` is refused by the unique index:
+    that is reported as the check reports it, not as a database error."""
+    try:
+        if data is None:
+            return scoped_save(user=user, instance=household)
+        return scoped_update(user=user, instance=household, data=data)
+    except IntegrityError:
+        if Household.objects.filter(id_hash=household.id_hash).exclude(pk=household.pk).exists():
+            raise _already_registered(household.resident_id) from None
+        raise
 
 
 def household_create(*, user, head_name: str, resident_id: str, village: Region, size: int,
@@ -176,7 +194,7 @@ def household_create(*, user, head_name: str, resident_id: str, village: Region,
     household = Household(head_name=head_name.strip(), resident_id=resident_id, village=village, size=size,
                           disabled_members=disabled_members, exited_in=exited_in)
     household_check(user=user, household=household)
-    return scoped_save(user=user, instance=household)
+    return _household_save(user=user, household=household)
 
 
 def employment_create(*, user, household: Household, member_name: str, started_on: date,
@@ -220,9 +238,11 @@ def record_update(*, user, instance, data: dict, m2m: dict | None = None):
     """
     if m2m and "alleviation_models" in m2m:
         _check_alleviation_models(m2m["alleviation_models"])
-    if isinstance(instance, Household) and "resident_id" in data:
-        instance.resident_id = data["resident_id"]
-        household_check(user=user, household=instance)
+    if isinstance(instance, Household):
+        if "resident_id" in data:
+            instance.resident_id = data["resident_id"]
+            household_check(user=user, household=instance)
+        return _household_save(user=user, household=instance, data=data)
     return scoped_update(user=user, instance=instance, data=data, m2m=m2m)
 
 
@@ -294,7 +314,8 @@ class _Journal:
 
     via: str
     file_name: str
-    numbers: set[str] = field(default_factory=set)
+    #: Every number looked up in the block, and the household registered with it (or None).
+    found: dict[str, Household | None] = field(default_factory=dict)
     entries: list[dict] = field(default_factory=list)
 
 
@@ -333,7 +354,7 @@ def resident_ids_look_up(*, user, numbers: Iterable[str]) -> NumberLookup:
     """
     numbers = sorted({number for number in map(normalise_resident_id, (str(n or "") for n in numbers)) if number})
     journal = _journal.get()
-    new = numbers if journal is None else [number for number in numbers if number not in journal.numbers]
+    new = numbers if journal is None else [number for number in numbers if number not in journal.found]
     accountable = bool(new) and not selectors.may_reveal_resident_id(user)
     if accountable:
         digest = keyed_hash("\n".join(new))
@@ -352,16 +373,20 @@ def resident_ids_look_up(*, user, numbers: Iterable[str]) -> NumberLookup:
                 % {"used": used, "more": charge, "limit": settings.PERSONAL_DATA_MATCH_LIMIT},
                 code="lookup_limit",
             )
-    registered = selectors.find_by_resident_id(Household.objects.select_related("village"), numbers)
+    # A number the block has looked up is answered as then: an import looks its file's
+    # numbers up once, before its rows. (A household registered by someone else meanwhile
+    # is still refused, by the unique index: see household_create.)
+    registered = selectors.find_by_resident_id(Household.objects.select_related("village"), new)
+    if journal is not None:
+        journal.found.update((number, registered.get(number)) for number in new)
+        registered = {number: journal.found[number] for number in numbers if journal.found[number] is not None}
     visible_pks = set(selectors.household_list(user=user).filter(
-        pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True))
+        pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True)) if registered else set()
     if accountable:
         asked = set(new)
         matched = [household for number, household in registered.items() if number in asked]
         if earlier is None or earlier.matched != len(matched):
             _account(journal, user=user, numbers=len(new), charged=charge, matched=matched, digest=digest)
-    if journal is not None:
-        journal.numbers.update(new)
     return NumberLookup(registered=registered,
                         visible={number: h for number, h in registered.items() if h.pk in visible_pks})
 

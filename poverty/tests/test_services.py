@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from poverty import services
+from poverty.demo import demo_resident_id
 from poverty.models import AlleviationModel, Enterprise
 from poverty.tests.factories import base, enterprise, household
 from xuchang_ecom.accounts.models import Organisation
@@ -92,3 +93,14 @@ def test_dates_out_of_order_and_negative_amounts_are_refused_in_words(city_user)
 def test_a_base_cannot_close_before_it_opens(city_user):
     with pytest.raises(ValidationError):
         base(city_user, opened_on=date(2020, 1, 1), closed_on=date(2019, 12, 31))
+
+
+def test_a_number_registered_by_someone_else_after_the_check_is_refused_as_a_duplicate(city_user, monkeypatch):
+    household(city_user, serial=1)
+    # As if the other household had been registered between the check and the save.
+    monkeypatch.setattr(services, "household_check", lambda **kwargs: None)
+
+    with pytest.raises(ValidationError) as refused:
+        household(city_user, serial=2, resident_id=demo_resident_id(1))
+
+    assert refused.value.error_dict["resident_id"][0].code == "duplicate"
