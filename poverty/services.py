@@ -380,8 +380,10 @@ def resident_ids_look_up(*, user, numbers: Iterable[str]) -> NumberLookup:
     if journal is not None:
         journal.found.update((number, registered.get(number)) for number in new)
         registered = {number: journal.found[number] for number in numbers if journal.found[number] is not None}
-    visible_pks = set(selectors.household_list(user=user).filter(
-        pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True)) if registered else set()
+    visible_pks = set()
+    if registered:
+        visible_pks = set(selectors.household_list(user=user).filter(
+            pk__in=[household.pk for household in registered.values()]).values_list("pk", flat=True))
     if accountable:
         asked = set(new)
         matched = [household for number, household in registered.items() if number in asked]
