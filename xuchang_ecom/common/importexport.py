@@ -814,6 +814,7 @@ class Resource(resources.ModelResource):
 
         Returns a ``SpreadsheetResult``.
         """
+        self._file_refused = False
         return super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
@@ -865,8 +866,15 @@ class Resource(resources.ModelResource):
         """Read what ``row`` holds besides the model's fields into ``instance``, adding
         what is wrong to ``errors``. Subclasses and mixins extend it, calling super()."""
 
+    def handle_import_error(self, result, error, raise_errors=False):
+        # Reached from before_import (a whole file refused: a missing key column, a limit)
+        # and after_import. Before the rows, none is read then: each would only fail again,
+        # for the same reason, in a programmer's words.
+        self._file_refused = True
+        super().handle_import_error(result, error, raise_errors)
+
     def import_row(self, row, instance_loader, **kwargs):
-        if all(cell_text(value) == "" for value in row.values()):
+        if getattr(self, "_file_refused", False) or all(cell_text(value) == "" for value in row.values()):
             skipped = self.get_row_result_class()()
             skipped.import_type = RowResult.IMPORT_TYPE_SKIP
             return skipped
