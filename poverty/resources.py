@@ -238,7 +238,6 @@ class HouseholdWidget(widgets.Widget):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.user = None
         self._found: dict[str, Household] = {}
 
     def clean(self, value, row=None, **kwargs) -> Household | None:
@@ -450,10 +449,6 @@ class HouseholdLinkResource(PersonalDataMixin, Resource):
     list_selector: Callable | None = None
     create_service: Callable | None = None
     link_fields: tuple[str, ...] = ()
-
-    def __init__(self, user=None, **kwargs):
-        super().__init__(user=user, **kwargs)
-        self.fields["household"].widget.user = user
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

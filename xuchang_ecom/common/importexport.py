@@ -711,6 +711,7 @@ class Resource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self._file_refused = False  # see handle_import_error
         # Widgets that look rows up do so among those the user may see. The fields (and
         # so their widgets) are this instance's own copies.
         for field in self.fields.values():
@@ -874,7 +875,7 @@ class Resource(resources.ModelResource):
         super().handle_import_error(result, error, raise_errors)
 
     def import_row(self, row, instance_loader, **kwargs):
-        if getattr(self, "_file_refused", False) or all(cell_text(value) == "" for value in row.values()):
+        if self._file_refused or all(cell_text(value) == "" for value in row.values()):
             skipped = self.get_row_result_class()()
             skipped.import_type = RowResult.IMPORT_TYPE_SKIP
             return skipped
