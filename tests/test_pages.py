@@ -128,3 +128,21 @@ def test_the_demo_city_account_reaches_the_chinese_admin(client):
     response = client.get("/admin/villages/designation/")
     assert response.status_code == 200
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_the_suite_passes_whatever_demo_password_the_shell_exports(tmp_path):
+    # Someone who followed the README's demo instructions may have DEMO_PASSWORD exported;
+    # the suite must not read it (run in a process of its own, with the variable set).
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    environment = {**os.environ, "DEMO_PASSWORD": "something-else-42"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/test_pages.py", "-q",
+         "-k", "demo_city_account or password_from_the_environment"],
+        cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "2 passed" in result.stdout
