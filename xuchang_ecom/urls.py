@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from programs import opendata
 from programs import views as program_views
 from xuchang_ecom.applications import urls as applications_urls
 from xuchang_ecom.common import views as common_views
 
 admin.site.site_header = admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_INDEX_TITLE
+
+OPEN_DATA_PATTERNS = [path("api/v1/", include("programs.api_urls"))]
 
 urlpatterns = [
     path("", program_views.dashboard_view, name="home"),
@@ -21,7 +24,15 @@ urlpatterns = [
     path("reports/", include("xuchang_ecom.reporting.urls")),
     path("applications/", include("xuchang_ecom.applications.urls")),
     path("calls/", include((applications_urls.public_urlpatterns, "calls"))),
-    path("api/v1/", include("programs.api_urls")),
+    path("open-data/", opendata.open_data_view, name="open-data"),
+    # The open data's own schema and documentation hold the open-data endpoints only; the
+    # staff API is documented at /api/docs/.
+    path("api/v1/schema/", SpectacularAPIView.as_view(
+        patterns=OPEN_DATA_PATTERNS, custom_settings=opendata.OPEN_DATA_SCHEMA_SETTINGS), name="open-data-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="open-data-schema",
+                                                            title=opendata.OPEN_DATA_SCHEMA_SETTINGS["TITLE"]),
+         name="open-data-docs"),
+    *OPEN_DATA_PATTERNS,
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),
     path("api/poverty/", include("poverty.urls")),
