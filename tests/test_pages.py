@@ -146,3 +146,21 @@ def test_the_suite_passes_whatever_demo_password_the_shell_exports(tmp_path):
         cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "2 passed" in result.stdout
+
+
+def test_the_browsers_own_favicon_request_finds_the_sites_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("path", ["/", "/open-data/", "/accounts/login/", "/calls/"])
+def test_every_page_names_an_icon_that_exists(client, path):
+    import re
+
+    page = client.get(path).content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page)
+    assert len(icons) >= 2, path
+    for icon in icons:
+        assert client.get(icon).status_code == 200, icon

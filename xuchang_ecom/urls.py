@@ -16,6 +16,7 @@ OPEN_DATA_PATTERNS = [path("api/v1/", include("programs.api_urls"))]
 urlpatterns = [
     path("", program_views.dashboard_view, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("start/", common_views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("xuchang_ecom.accounts.urls")),
