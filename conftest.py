@@ -12,6 +12,18 @@ from xuchang_ecom.accounts.tests import factories as account_factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+#: Variables the application reads while it runs (not only when the settings load), which
+#: a developer may have exported, e.g. after following the README's demo instructions.
+#: No test may inherit them from the shell: a test that needs one sets it itself.
+APPLICATION_ENVIRONMENT = ("DEMO_PASSWORD",)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_environment(monkeypatch):
+    """Every test starts without the application's run-time variables from the caller's shell."""
+    for name in APPLICATION_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
 
 @pytest.fixture
 def city_user(db):

@@ -5,6 +5,7 @@ from . import apis
 app_name = "open-data"
 
 urlpatterns = [
+    path("", apis.OpenDataIndexApi.as_view(), name="index"),
     path("progress/", apis.ProgressApi.as_view(), name="progress"),
     path("taobao-designations/", apis.DesignationPublicListApi.as_view(), name="designations"),
     path("clusters/", apis.ClusterPublicListApi.as_view(), name="clusters"),

@@ -1,5 +1,7 @@
 """The open-data API of the plan's progress: anonymous, read-only, throttled, aggregates only."""
+from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -11,10 +13,18 @@ from rest_framework.views import APIView
 from livestream.models import Agency, Brand, Cluster
 from livestream.models import Base as LivestreamBase
 from villages.models import Designation
-from xuchang_ecom.common.apis import CSVRenderer, PublicAnonThrottle, integer_schema, query_integer
+from xuchang_ecom.common.apis import (
+    CSVRenderer,
+    PublicAnonThrottle,
+    XLSXRenderer,
+    download_disposition,
+    integer_schema,
+    query_integer,
+)
 from xuchang_ecom.common.pagination import StandardPagination
 from xuchang_ecom.regions.models import Level, Region
 
+from .opendata import DATA_SETS, DATA_SETS_BY_SLUG, DataSet, open_data_licence
 from .public import public_dashboard, public_progress
 
 
@@ -26,23 +36,65 @@ class PublicApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [PublicAnonThrottle]
     renderer_classes = [JSONRenderer, CSVRenderer]
+    #: The catalogue's name of what this endpoint serves (``programs.opendata.DATA_SETS``):
+    #: a download is saved under its name.
+    data_set_slug: str | None = None
+
+    def get_data_set(self) -> DataSet | None:
+        return DATA_SETS_BY_SLUG.get(self.data_set_slug)
+
+    def get_column_labels(self) -> dict:
+        """The column headers of a download (CSV, Excel), by key: the JSON keys stay as they are."""
+        return {}
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        context["column_labels"] = self.get_column_labels()
+        data_set = self.get_data_set()
+        if data_set is not None:
+            context["sheet_title"] = data_set.title
+        return context
+
+    def handle_exception(self, exc):
+        # An error is told in JSON, also to ?format=csv: a file saved under the data's name
+        # holding an error message would pass for the data.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        renderer = getattr(request, "accepted_renderer", None)
+        data_set = self.get_data_set()
+        if data_set is not None and renderer is not None and renderer.format != "json" and response.status_code == 200:
+            name, fallback = data_set.file_names(renderer.format)
+            response["Content-Disposition"] = download_disposition(name=name, fallback=fallback)
+        return response
+
+
+def serializer_labels(serializer: serializers.Serializer) -> dict:
+    """Each field's label, by its name."""
+    return {name: field.label for name, field in serializer.fields.items()}
 
 
 class ProgressOutputSerializer(serializers.Serializer):
-    program = serializers.CharField()
-    key = serializers.CharField(help_text="The metric's stable key, e.g. livestream.anchors_cultivated.")
-    label = serializers.CharField()
-    unit = serializers.CharField()
-    target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True,
+    program = serializers.CharField(label=_("Programme"))
+    key = serializers.CharField(label=_("Metric key"),
+                                help_text="The metric's stable key, e.g. livestream.anchors_cultivated.")
+    label = serializers.CharField(label=_("Target or indicator"))
+    unit = serializers.CharField(label=_("Unit"))
+    target = serializers.DecimalField(label=_("Target"), max_digits=16, decimal_places=2, allow_null=True,
                                       help_text="Null for an indicator without a target.")
-    actual = serializers.DecimalField(max_digits=16, decimal_places=2)
-    deadline = serializers.DateField(allow_null=True)
-    percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
-    status = serializers.ChoiceField(choices=["met", "missed", "ahead", "on_track", "behind"], allow_null=True)
-    status_label = serializers.CharField(allow_null=True)
-    forecast = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    as_of = serializers.DateField(help_text="The date the figures describe.")
-    computed_at = serializers.DateTimeField(help_text="When they were computed.")
+    actual = serializers.DecimalField(label=_("Actual"), max_digits=16, decimal_places=2)
+    deadline = serializers.DateField(label=_("Deadline"), allow_null=True)
+    percent = serializers.DecimalField(label=_("Percent of target"), max_digits=8, decimal_places=1, allow_null=True)
+    status = serializers.ChoiceField(label=_("Status code"), choices=["met", "missed", "ahead", "on_track", "behind"],
+                                     allow_null=True)
+    status_label = serializers.CharField(label=_("Status"), allow_null=True)
+    forecast = serializers.DecimalField(label=_("Forecast at the deadline"), max_digits=16, decimal_places=2,
+                                        allow_null=True)
+    as_of = serializers.DateField(label=_("Data as of"), help_text="The date the figures describe.")
+    computed_at = serializers.DateTimeField(label=_("Computed at"), help_text="When they were computed.")
 
 
 def _county(value: str | None) -> Region | None:
@@ -56,6 +108,11 @@ def _county(value: str | None) -> Region | None:
 
 
 class ProgressApi(PublicApi):
+    data_set_slug = "plan-progress"
+
+    def get_column_labels(self) -> dict:
+        return serializer_labels(ProgressOutputSerializer())
+
     @extend_schema(
         summary="Progress of the plan's targets and indicators",
         parameters=[
@@ -93,24 +150,36 @@ class PublicListApi(PublicApi, generics.ListAPIView):
     #: The lookup from a row to its region node.
     region_field = "region"
 
+    def get_column_labels(self) -> dict:
+        return serializer_labels(self.get_serializer())
+
+    def paginate_queryset(self, queryset):
+        # A download (CSV) is the whole registry, a few hundred rows, not its first page.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format != "json":
+            return None
+        return super().paginate_queryset(queryset)
+
     def filter_county(self, queryset):
         county = _county(self.request.query_params.get("county"))
         return queryset.filter(**{f"{self.region_field}__county": county}) if county else queryset
 
 
 class DesignationPublicSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    kind = serializers.CharField()
-    place = serializers.CharField(source="place.display_path")
-    county = serializers.CharField(source="place.county.name", default=None, allow_null=True)
-    main_products = serializers.CharField()
-    online_shops = serializers.IntegerField(allow_null=True)
-    source = serializers.CharField(source="source.title", default=None, allow_null=True)
+    year = serializers.IntegerField(label=_("Year"))
+    kind = serializers.CharField(label=_("Village or town"))
+    place = serializers.CharField(label=_("Place"), source="place.display_path")
+    county = serializers.CharField(label=_("County-level division"), source="place.county.name", default=None,
+                                   allow_null=True)
+    main_products = serializers.CharField(label=_("Main products"))
+    online_shops = serializers.IntegerField(label=_("Online shops"), allow_null=True)
+    source = serializers.CharField(label=_("Source"), source="source.title", default=None, allow_null=True)
 
 
 class DesignationPublicListApi(PublicListApi):
     """Taobao village and town designations, by year (``?year=``) and kind (``?kind=village|town``)."""
 
+    data_set_slug = "taobao-designations"
     serializer_class = DesignationPublicSerializer
     region_field = "place"
 
@@ -132,15 +201,16 @@ class DesignationPublicListApi(PublicListApi):
 
 
 class ClusterPublicSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    place = serializers.CharField(source="region.display_path")
-    lead_industry = serializers.CharField()
-    planned_on = serializers.DateField(allow_null=True)
-    recognised_on = serializers.DateField(allow_null=True)
-    revoked_on = serializers.DateField(allow_null=True)
+    name = serializers.CharField(label=_("Name"))
+    place = serializers.CharField(label=_("Place"), source="region.display_path")
+    lead_industry = serializers.CharField(label=_("Lead industry"))
+    planned_on = serializers.DateField(label=_("Planned on"), allow_null=True)
+    recognised_on = serializers.DateField(label=_("Recognised on"), allow_null=True)
+    revoked_on = serializers.DateField(label=_("Revoked on"), allow_null=True)
 
 
 class ClusterPublicListApi(PublicListApi):
+    data_set_slug = "livestream-clusters"
     serializer_class = ClusterPublicSerializer
 
     @extend_schema(summary="Livestream industry clusters", parameters=[OpenApiParameter("county", str)])
@@ -152,16 +222,17 @@ class ClusterPublicListApi(PublicListApi):
 
 
 class BasePublicSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    place = serializers.CharField(source="region.display_path")
-    kind = serializers.CharField(source="get_kind_display")
-    operator = serializers.CharField(source="operator.name", default=None, allow_null=True)
-    opened_on = serializers.DateField(allow_null=True)
-    closed_on = serializers.DateField(allow_null=True)
-    committed_sessions_per_month = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(label=_("Name"))
+    place = serializers.CharField(label=_("Place"), source="region.display_path")
+    kind = serializers.CharField(label=_("Kind"), source="get_kind_display")
+    operator = serializers.CharField(label=_("Operator"), source="operator.name", default=None, allow_null=True)
+    opened_on = serializers.DateField(label=_("Opened on"), allow_null=True)
+    closed_on = serializers.DateField(label=_("Closed on"), allow_null=True)
+    committed_sessions_per_month = serializers.IntegerField(label=_("Livestreams committed per month"), allow_null=True)
 
 
 class BasePublicListApi(PublicListApi):
+    data_set_slug = "livestream-bases"
     serializer_class = BasePublicSerializer
 
     @extend_schema(summary="Livestream bases", parameters=[OpenApiParameter("county", str)])
@@ -173,17 +244,19 @@ class BasePublicListApi(PublicListApi):
 
 
 class AgencyPublicSerializer(serializers.Serializer):
-    name = serializers.CharField(source="organisation.name")
-    unified_social_credit_code = serializers.CharField(source="organisation.uscc", default=None, allow_null=True)
-    place = serializers.CharField(source="organisation.region.display_path")
-    supported_on = serializers.DateField()
-    support_batch = serializers.CharField()
-    support_ended_on = serializers.DateField(allow_null=True)
+    name = serializers.CharField(label=_("Name"), source="organisation.name")
+    unified_social_credit_code = serializers.CharField(label=_("Unified social credit code"),
+                                                       source="organisation.uscc", default=None, allow_null=True)
+    place = serializers.CharField(label=_("Place"), source="organisation.region.display_path")
+    supported_on = serializers.DateField(label=_("Supported on"))
+    support_batch = serializers.CharField(label=_("Support batch"))
+    support_ended_on = serializers.DateField(label=_("Support ended on"), allow_null=True)
 
 
 class AgencyPublicListApi(PublicListApi):
     """Demonstration livestream agencies (those the bureau has supported)."""
 
+    data_set_slug = "livestream-agencies"
     serializer_class = AgencyPublicSerializer
     region_field = "organisation__region"
 
@@ -197,14 +270,15 @@ class AgencyPublicListApi(PublicListApi):
 
 
 class BrandPublicSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    category = serializers.CharField()
-    place = serializers.CharField(source="region.display_path")
-    owner = serializers.CharField(source="owner.name", default=None, allow_null=True)
-    incubated_on = serializers.DateField(allow_null=True)
+    name = serializers.CharField(label=_("Name"))
+    category = serializers.CharField(label=_("Category"))
+    place = serializers.CharField(label=_("Place"), source="region.display_path")
+    owner = serializers.CharField(label=_("Owner"), source="owner.name", default=None, allow_null=True)
+    incubated_on = serializers.DateField(label=_("Incubated on"), allow_null=True)
 
 
 class BrandPublicListApi(PublicListApi):
+    data_set_slug = "influencer-brands"
     serializer_class = BrandPublicSerializer
 
     @extend_schema(summary="Influencer brands", parameters=[OpenApiParameter("county", str)])
@@ -237,11 +311,36 @@ DASHBOARD_TABLES = {
 }
 
 
+#: The column headers of each table's downloads, by key (the counties' table adds each
+#: target's and indicator's own label).
+DASHBOARD_COLUMNS = {
+    "villages-by-year": {"year": _("Year"), "villages": _("Taobao villages"), "towns": _("Taobao towns")},
+    "villages-by-county": {"county": _("County-level division"), "villages": _("Taobao villages"),
+                           "towns": _("Taobao towns")},
+    "honours": {"year": _("Year"), "title": _("Honour"), "place_name": _("Place")},
+    "livestream-by-month": {"month": _("Month"), "sessions": _("Sessions"), "orders": _("Orders"),
+                            "sales": _("Sales (yuan)"), "welfare": _("Public-welfare sessions"),
+                            "cross_border": _("Cross-border sessions")},
+    "livestream-by-platform": {"platform_name": _("Platform"), "sessions": _("Sessions"), "sales": _("Sales (yuan)")},
+    "livestream-by-kind": {"kind": _("Kind"), "sessions": _("Sessions"), "sales": _("Sales (yuan)"),
+                           "kind_code": _("Kind code")},
+    "counties": {"county": _("County-level division")},
+}
+
+
 class DashboardTableApi(PublicApi):
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    column_labels: dict = {}
+
+    def get_column_labels(self) -> dict:
+        return self.column_labels
+
     @extend_schema(
         summary="A table of the public dashboard",
         description="One of: " + ", ".join(DASHBOARD_TABLES) + ". Aggregates only.",
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv"])],
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
+                                     description="csv: UTF-8 with BOM; xlsx: an Excel workbook. "
+                                                 "Both with Chinese column headers.")],
         responses={200: dict},
     )
     def get(self, request, name: str):
@@ -249,4 +348,59 @@ class DashboardTableApi(PublicApi):
         if table is None:
             raise NotFound(gettext("There is no table “%(name)s”; the tables are: %(tables)s.")
                            % {"name": name, "tables": ", ".join(DASHBOARD_TABLES)})
-        return Response(table(public_dashboard()))
+        data = public_dashboard()
+        self.data_set_slug = name
+        self.column_labels = dict(DASHBOARD_COLUMNS[name])
+        if name == "counties":
+            self.column_labels.update((row["key"], row["label"]) for row in data["targets"] + data["indicators"])
+        return Response(table(data))
+
+
+# ---------------------------------------------------------------------------------------
+# The catalogue: what /api/v1/ offers
+# ---------------------------------------------------------------------------------------
+
+
+class DataSetOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Stable ASCII name, e.g. taobao-designations.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    update_frequency = serializers.CharField()
+    formats = serializers.DictField(child=serializers.URLField(), help_text="The address of each format.")
+
+
+class OpenDataIndexOutputSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    page = serializers.URLField(help_text="The open data's page for people, in Chinese.")
+    documentation = serializers.URLField(help_text="These endpoints' interactive documentation.")
+    schema = serializers.URLField(help_text="Their OpenAPI schema.")
+    licence = serializers.CharField()
+    data_sets = DataSetOutputSerializer(many=True)
+
+
+class OpenDataIndexApi(PublicApi):
+    """The open data's entry point: every data set with its addresses, and the licence; as
+    CSV, one row per data set."""
+
+    @extend_schema(summary="The open data's catalogue", tags=["catalogue"], responses=OpenDataIndexOutputSerializer,
+                   parameters=[OpenApiParameter("format", str, enum=["json", "csv"])])
+    def get(self, request):
+        def absolute(url: str) -> str:
+            return request.build_absolute_uri(url)
+
+        data_sets = [{
+            "name": data_set.slug, "title": data_set.title, "description": data_set.description,
+            "update_frequency": data_set.frequency,
+            "formats": {link["format"]: absolute(link["url"]) for link in data_set.links()},
+        } for data_set in DATA_SETS]
+        if request.accepted_renderer.format == "csv":
+            rows = DataSetOutputSerializer(data_sets, many=True).data
+            return Response([{**{key: row[key] for key in row if key != "formats"}, **row["formats"]} for row in rows])
+        return Response(OpenDataIndexOutputSerializer({
+            "title": gettext("Open data"),
+            "page": absolute(reverse("open-data")),
+            "documentation": absolute(reverse("open-data-docs")),
+            "schema": absolute(reverse("open-data-schema")),
+            "licence": open_data_licence(),
+            "data_sets": data_sets,
+        }).data)

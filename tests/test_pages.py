@@ -128,3 +128,41 @@ def test_the_demo_city_account_reaches_the_chinese_admin(client):
     response = client.get("/admin/villages/designation/")
     assert response.status_code == 200
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_the_suite_passes_whatever_the_shell_exports(tmp_path):
+    # Someone who followed the README may have DEMO_PASSWORD (demo instructions) or an
+    # operator's variable exported; the suite must not read them (run in a process of its
+    # own, with them set). Run-time variables: the root conftest; settings: settings/test.py.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    environment = {**os.environ, "DEMO_PASSWORD": "something-else-42", "DEMO_MODE": "true",
+                   "OPEN_DATA_RATE": "1/minute", "OPEN_DATA_LICENCE": "another licence"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests/test_pages.py", "programs/tests/test_open_data_downloads.py",
+         "-k", "demo_city_account or password_from_the_environment or readmes_api_v1"],
+        cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "3 passed" in result.stdout
+
+
+def test_the_browsers_own_favicon_request_finds_the_sites_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("path", ["/", "/open-data/", "/accounts/login/", "/calls/"])
+def test_every_page_names_an_icon_that_exists(client, path):
+    import re
+
+    page = client.get(path).content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page)
+    assert len(icons) >= 2, path
+    for icon in icons:
+        assert client.get(icon).status_code == 200, icon

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from programs import opendata
 from programs import views as program_views
 from xuchang_ecom.applications import urls as applications_urls
 from xuchang_ecom.common import views as common_views
@@ -10,9 +11,12 @@ from xuchang_ecom.common import views as common_views
 admin.site.site_header = admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_INDEX_TITLE
 
+OPEN_DATA_PATTERNS = [path("api/v1/", include("programs.api_urls"))]
+
 urlpatterns = [
     path("", program_views.dashboard_view, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("start/", common_views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("xuchang_ecom.accounts.urls")),
@@ -21,7 +25,15 @@ urlpatterns = [
     path("reports/", include("xuchang_ecom.reporting.urls")),
     path("applications/", include("xuchang_ecom.applications.urls")),
     path("calls/", include((applications_urls.public_urlpatterns, "calls"))),
-    path("api/v1/", include("programs.api_urls")),
+    path("open-data/", opendata.open_data_view, name="open-data"),
+    # The open data's own schema and documentation hold the open-data endpoints only; the
+    # staff API is documented at /api/docs/.
+    path("api/v1/schema/", SpectacularAPIView.as_view(
+        patterns=OPEN_DATA_PATTERNS, custom_settings=opendata.OPEN_DATA_SCHEMA_SETTINGS), name="open-data-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="open-data-schema",
+                                                            title=opendata.OPEN_DATA_SCHEMA_SETTINGS["TITLE"]),
+         name="open-data-docs"),
+    *OPEN_DATA_PATTERNS,
     path("api/villages/", include("villages.urls")),
     path("api/livestream/", include("livestream.urls")),
     path("api/poverty/", include("poverty.urls")),

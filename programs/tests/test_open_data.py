@@ -88,5 +88,5 @@ def test_the_dashboard_tables_come_as_json_and_as_csv(client, world):
     rows = client.get("/api/v1/dashboard/villages-by-year/").json()
     assert rows == [{"year": 2020, "villages": 1, "towns": 0}]
     csv_text = client.get("/api/v1/dashboard/counties/", {"format": "csv"}).content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("county,livestream.clusters_recognised")
+    assert csv_text.splitlines()[0].startswith("县（市、区）,")
     assert client.get("/api/v1/dashboard/nope/").status_code == 404

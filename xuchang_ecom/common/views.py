@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -52,6 +54,15 @@ def healthz(request):
         "broker": broker,
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for by themselves (on JSON answers, say): the
+    site's icon. Redirected, not permanently: the icon's static address changes when it does."""
+    response = redirect(static("img/favicon-32.png"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
 
 
 @login_required

@@ -298,6 +298,13 @@ REPORT_REMINDER_DAYS = env.int("REPORT_REMINDER_DAYS", default=3)
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The terms the open data (/open-data/, /api/v1/) are published under; by default, free
+# reuse with attribution.
+OPEN_DATA_LICENCE_DEFAULT = _(
+    "Published by the Xuchang Municipal Bureau of Commerce for anyone to reuse free of charge, "
+    "on condition that the source is named: “Source: Xuchang Municipal Bureau of Commerce”.")
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="") or OPEN_DATA_LICENCE_DEFAULT
+
 # Shown as a banner on every page when the data is the demo set.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 

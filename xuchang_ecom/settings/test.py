@@ -1,6 +1,6 @@
 """Tests: SQLite in memory unless DATABASE_URL points at a real PostgreSQL."""
 from .base import *  # noqa: F403
-from .base import env
+from .base import OPEN_DATA_LICENCE_DEFAULT, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -30,3 +30,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_RESET_MAILS_PER_ADDRESS = 3
 PASSWORD_RESET_MAILS_PER_ACCOUNT = 3
 PASSWORD_RESET_WINDOW_MINUTES = 60
+DEMO_MODE = False
+OPEN_DATA_LICENCE = OPEN_DATA_LICENCE_DEFAULT
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute"}}
