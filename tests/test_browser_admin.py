@@ -64,7 +64,8 @@ def a_file_with_a_bad_row() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(headers)
-    values = {"place": "长葛市/佛耳湖镇/岗李村", "kind": "淘宝村", "year": "二〇二〇", "source": "2020中国淘宝村研究报告"}
+    values = {"place": "长葛市/佛耳湖镇/岗李村", "kind": "淘宝村", "year": "二〇二〇",
+              "source": "2020中国淘宝村研究报告"}
     sheet.append([values.get(name) for name in names])
     out = io.BytesIO()
     book.save(out)

@@ -43,11 +43,10 @@ from django.core.exceptions import (
 )
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
