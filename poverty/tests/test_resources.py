@@ -163,6 +163,31 @@ def test_city_staffs_household_export_reimports_unchanged(client, city_user, cha
     assert after == before
 
 
+@pytest.mark.parametrize("file_format,name", [(XLSX_FORMAT, "households.xlsx"), (CSV_FORMAT, "households.csv")])
+def test_county_staffs_household_export_reimports_through_the_admin_as_all_unchanged(
+        client, city_user, changge_user, changge_household, file_format, name):
+    # The county's export is masked (names and numbers); the registry number brings each
+    # row back to its household, so the same file previews as unchanged and confirms.
+    household(city_user, serial=2, resident_id=number_ending_in_x(), exited_in=2019, disabled_members=1)
+    household(city_user, serial=3, village=yuzhou_village())  # another county's: not exported
+    before = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
+                    for h in Household.objects.all())
+    client.force_login(changge_user)
+    content = export(client, "household", file_format)
+
+    response = preview(client, "household", content, name)
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
+    assert [row.import_type for row in result.valid_rows()] == ["skip", "skip"]
+    confirm = client.post(ADMIN.url("household", "process_import"), response.context["confirm_form"].initial)
+
+    assert confirm.status_code == 302
+    assert not [m for m in confirm.wsgi_request._messages if m.level_tag == "error"]
+    after = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
+                   for h in Household.objects.all())
+    assert after == before
+
+
 @pytest.mark.parametrize("resource", [EnterpriseResource, BaseResource, EmploymentResource, LandLeaseResource,
                                       DividendResource, TakeHomeWorkResource])
 def test_every_registry_reimports_its_own_export_unchanged(city_user, changge_household, resource):
