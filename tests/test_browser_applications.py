@@ -2,14 +2,20 @@
 with an upload, the county's opinion and the city's ranking. Screenshots of each screen go
 to tests/artifacts/ (the closing notes show them)."""
 import os
+import re
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, make_user, region
-from xuchang_ecom.applications.models import Application, ApplicationStatus
-from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
+from xuchang_ecom.applications import services
+from xuchang_ecom.applications.models import Application, ApplicationStatus, Notice
+from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, approved_report, call, months_before
+from xuchang_ecom.applications.tests.test_applications import submitted
 
 from .test_browser import open_page
 
@@ -100,8 +106,6 @@ BROKEN_NUMBERS = r"""() => { const broken = [];
 
 
 def latin_words(page, *allowed: str) -> set[str]:
-    import re
-
     words = set(re.findall(r"[A-Za-z][A-Za-z_]+", page.inner_text("main")))
     return words - LATIN_ALLOWED - set(allowed)
 
@@ -131,8 +135,6 @@ def visit(page, url: str):
 
 
 def test_a_draft_reads_as_a_draft_to_its_agency_and_to_the_city(browser, live_server, city_user):
-    from xuchang_ecom.applications import services
-
     base = live_server.url
     a_call = call()
     applicant = agency_reporter(city_user, "agency_draft")
@@ -159,12 +161,6 @@ def test_a_draft_reads_as_a_draft_to_its_agency_and_to_the_city(browser, live_se
 
 
 def test_the_figures_start_from_the_sums_of_the_approved_reports(browser, live_server, city_user):
-    from decimal import Decimal
-
-    from xuchang_ecom.applications.tests.factories import approved_report, months_before
-
-    from xuchang_ecom.applications import services
-
     base = live_server.url
     a_call = call()
     applicant = agency_reporter(city_user, "agency_reports")
@@ -183,10 +179,6 @@ def test_the_figures_start_from_the_sums_of_the_approved_reports(browser, live_s
 
 
 def test_the_city_cannot_publish_the_notice_before_the_call_closes(browser, live_server, city_user):
-    from xuchang_ecom.applications import services
-    from xuchang_ecom.applications.models import Notice
-    from xuchang_ecom.applications.tests.test_applications import submitted
-
     base = live_server.url
     a_call = call()
     applicant = agency_reporter(city_user, "agency_noticed")
@@ -212,10 +204,6 @@ def test_the_city_cannot_publish_the_notice_before_the_call_closes(browser, live
     assert not Notice.objects.exists()
 
     # Once the call has closed and everything is decided, the button works.
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     a_call.closes_on = timezone.localdate() - timedelta(days=1)
     a_call.save()
     visit(page, f"{base}/applications/calls/{a_call.pk}/ranking/")
