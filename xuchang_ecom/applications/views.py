@@ -184,8 +184,9 @@ def detail_view(request, pk: int):
             initial = {f"criterion_{score.criterion_id}": score.points for score in mine.scores.all()} if mine else {}
             if mine:
                 initial["comment"] = mine.comment
-            context["evaluation_form"] = EvaluationForm(initial=initial, criteria=criteria)
-            context["return_form"] = ReturnForm(items=services.items(application))
+            # No label suffix: Django's is a Latin colon, and the page's other forms have none.
+            context["evaluation_form"] = EvaluationForm(initial=initial, criteria=criteria, label_suffix="")
+            context["return_form"] = ReturnForm(items=services.items(application), label_suffix="")
             context["may_decide"] = True
     return render(request, "applications/detail.html", context)
 

@@ -599,3 +599,11 @@ def test_a_posted_publication_of_an_open_calls_notice_is_refused_with_a_reason(c
     response = client.post(reverse("applications:publish-notice", args=[agency_call.pk]), follow=True)
     assert not Notice.objects.exists()
     assert "截止后才能发布公示" in response.content.decode()
+
+
+def test_the_score_and_return_forms_put_no_latin_colon_after_their_labels(client, applicant, agency_call, city_user):
+    application = submitted(applicant, agency_call)
+    client.force_login(city_user)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "线上销售额（0–30）</label>" in page and "申报说明</label>" in page
+    assert ":</label>" not in page
