@@ -2,14 +2,20 @@
 with an upload, the county's opinion and the city's ranking. Screenshots of each screen go
 to tests/artifacts/ (the closing notes show them)."""
 import os
+import re
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, make_user, region
-from xuchang_ecom.applications.models import Application, ApplicationStatus
-from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
+from xuchang_ecom.applications import services
+from xuchang_ecom.applications.models import Application, ApplicationStatus, Notice
+from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, approved_report, call, months_before
+from xuchang_ecom.applications.tests.test_applications import submitted
 
 from .test_browser import open_page
 
@@ -82,3 +88,126 @@ def test_an_agency_applies_on_a_phone_and_the_bureau_ranks_it(browser, live_serv
     city.goto(f"{base}/applications/calls/{a_call.pk}/ranking/")
     assert applicant.organisation.name in city.content() and "推荐" in city.content()
     shot(city, "6-city-ranking")
+
+
+# -- issue 17: what a reporter and the city meet on the way --------------------------------
+
+# Words a Chinese page may show in Latin letters: file formats, and the user names and file
+# names people typed themselves.
+LATIN_ALLOWED = {"PDF", "PNG", "JPEG", "MB", "pdf"}
+BROKEN_NUMBERS = r"""() => { const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) { const node = walker.currentNode;
+    for (const match of node.textContent.matchAll(/[0-9][0-9.,:\-]*[0-9]/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+      if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) broken.push(match[0]); } }
+  return broken; }"""
+
+
+def latin_words(page, *allowed: str) -> set[str]:
+    words = set(re.findall(r"[A-Za-z][A-Za-z_]+", page.inner_text("main")))
+    return words - LATIN_ALLOWED - set(allowed)
+
+
+def looks_right(page, *allowed: str) -> None:
+    """No English word, no number broken over two lines, no sideways scrolling, no console error."""
+    assert latin_words(page, *allowed) == set()
+    assert page.evaluate(BROKEN_NUMBERS) == []
+    assert no_sideways_scroll(page)
+    assert page.errors == [] and page.foreign == []
+
+
+def log_in_at(browser, base: str, username: str, width: int):
+    page = open_page(browser, f"{base}/accounts/login/", width=width, height=800, locale="zh-CN")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.errors.clear()  # the landing page is another app's
+    return page
+
+
+def visit(page, url: str):
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_a_draft_reads_as_a_draft_to_its_agency_and_to_the_city(browser, live_server, city_user):
+    base = live_server.url
+    a_call = call()
+    applicant = agency_reporter(city_user, "agency_draft")
+    draft = services.application_start(user=applicant, call=a_call)
+
+    page = visit(log_in(browser, base, applicant.username), f"{base}/applications/")
+    card = page.locator("ul.cards li").first.inner_text()
+    assert "草稿，尚未提交" in card and "已申报" not in card
+    assert page.locator("table.data .status").inner_text() == "草稿"
+    shot(page, "7-draft-home")
+    page.click("text=继续填写申报")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/applications/{draft.pk}/edit/")
+    looks_right(page, applicant.username)
+
+    for width in (1366, 375):
+        city = log_in_at(browser, base, city_user.username, width)
+        row = visit(city, f"{base}/applications/").locator("table.data tbody tr").first.inner_text()
+        assert "草稿" in row and "已申报" not in row and "已提交" not in row
+        looks_right(city, applicant.username)  # the factory names the agency after it
+        visit(city, f"{base}/applications/{draft.pk}/")
+        assert city.locator("h1 + p .status").inner_text() == "草稿"
+        looks_right(city, applicant.username)
+
+
+def test_the_figures_start_from_the_sums_of_the_approved_reports(browser, live_server, city_user):
+    base = live_server.url
+    a_call = call()
+    applicant = agency_reporter(city_user, "agency_reports")
+    # The draft was started before the bureau approved the reports: the boxes show them now.
+    draft = services.application_start(user=applicant, call=a_call)
+    last, before_last = months_before(a_call.opens_on, 2)
+    approved_report(applicant, last, sales=Decimal("1200000"), sessions_held=30)
+    approved_report(applicant, before_last, sales=Decimal("800000.50"), sessions_held=12)
+
+    page = visit(log_in(browser, base, applicant.username), f"{base}/applications/{draft.pk}/edit/")
+    assert page.input_value("input[name='figure:sales']") == "2000000.50"
+    assert page.input_value("input[name='figure:sessions_held']") == "42"
+    assert "已审核通过的月报合计预填" in page.locator("p.field:has(input[name='figure:sales'])").inner_text()
+    shot(page, "8-prefilled-form")
+    looks_right(page, applicant.username)
+
+
+def test_the_city_cannot_publish_the_notice_before_the_call_closes(browser, live_server, city_user):
+    base = live_server.url
+    a_call = call()
+    applicant = agency_reporter(city_user, "agency_noticed")
+    application = submitted(applicant, a_call)
+    services.application_decide(user=city_user, application=application, version=application.version,
+                                approve=True)
+
+    for width in (1366, 375):
+        page = visit(log_in_at(browser, base, city_user.username, width),
+                     f"{base}/applications/calls/{a_call.pk}/ranking/")
+        assert "截止后才能发布公示" in page.locator("#notice-refusal").inner_text()
+        assert page.locator("button:has-text('将通过名单发布公示')").is_disabled()
+        looks_right(page, applicant.username)
+    shot(page, "9-notice-refused")
+
+    # A hand-made form posted anyway is refused, with the reason on the page.
+    page.evaluate("""url => { const form = document.createElement('form');
+        form.method = 'post'; form.action = url;
+        form.appendChild(document.querySelector('[name=csrfmiddlewaretoken]').cloneNode());
+        document.body.appendChild(form); form.submit(); }""", f"/applications/calls/{a_call.pk}/notice/")
+    page.wait_for_load_state("networkidle")
+    assert "截止后才能发布公示" in page.locator(".messages").inner_text()
+    assert not Notice.objects.exists()
+
+    # Once the call has closed and everything is decided, the button works.
+    a_call.closes_on = timezone.localdate() - timedelta(days=1)
+    a_call.save()
+    visit(page, f"{base}/applications/calls/{a_call.pk}/ranking/")
+    page.click("button:has-text('将通过名单发布公示')")
+    page.wait_for_load_state("networkidle")
+    assert Notice.objects.get(call=a_call).entries[0]["name"] == applicant.organisation.name
+    looks_right(page, applicant.username)

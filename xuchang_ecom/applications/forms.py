@@ -1,9 +1,12 @@
 """The application form: what the call asks for, kept as typed so nothing is lost, and
 the evaluators' score form."""
+from datetime import timedelta
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import grants
+from . import grants, selectors
 from .models import Application, Criterion
 
 
@@ -11,9 +14,15 @@ class ApplicationForm(forms.Form):
     """One box per item of ``services.items``; documents are file inputs. Disabled boxes
     are the items that cannot be changed now (all but the returned ones after a return)."""
 
-    def __init__(self, *args, application: Application, items, editable, **kwargs):
+    def __init__(self, *args, application: Application, items, editable, prefill: dict[str, str] | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
+        # The sums of the applicant's approved reports, what a figure not filled in yet starts
+        # from; None after submission, when the figures are the applicant's own.
+        self.prefill = prefill
+        start, end = selectors.figures_period(call=application.call)
+        months = {"start": date_format(start, "Y-m"), "end": date_format(end - timedelta(days=1), "Y-m")}
         kind = grants.get_kind(application.call.kind)
         for name, label in items:
             disabled = name not in editable
@@ -25,9 +34,8 @@ class ApplicationForm(forms.Form):
                 field = forms.CharField(label=label, required=False, disabled=disabled,
                                         widget=forms.Textarea(attrs={"rows": 6}))
             elif name.startswith("figure:"):
-                field = forms.CharField(label=label, required=False, disabled=disabled,
-                                        help_text=_("Pre-filled from your approved monthly reports of the last "
-                                                    "twelve months; correct it if needed."),
+                help_text = self._figure_help(name.removeprefix("figure:"), months)
+                field = forms.CharField(label=label, required=False, disabled=disabled, help_text=help_text,
                                         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
             else:
                 field = forms.FileField(label=label, required=False, disabled=disabled,
@@ -35,6 +43,16 @@ class ApplicationForm(forms.Form):
                                         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
             self.fields[name] = field
         self.initial = {name: self._shown(name) for name, _label in items if not name.startswith("document:")}
+
+    def _figure_help(self, figure: str, months: dict[str, str]) -> str:
+        """What the box says of where its number comes from: a pre-fill only where there is one."""
+        if self.prefill is None:
+            return ""
+        if figure in self.prefill:
+            return _("The sum of your approved monthly reports for %(start)s to %(end)s; correct it if "
+                     "needed.") % months
+        return _("For %(start)s to %(end)s: none of your approved monthly reports for those months gives it; "
+                 "enter it yourself.") % months
 
     def _shown(self, name: str) -> str:
         application = self.application
@@ -44,7 +62,8 @@ class ApplicationForm(forms.Form):
             return "" if application.subject_id is None else str(application.subject_id)
         if name == "statement":
             return application.statement
-        return application.figures.get(name.removeprefix("figure:"), "")
+        figure = name.removeprefix("figure:")
+        return application.figures.get(figure, (self.prefill or {}).get(figure, ""))
 
     def typed(self) -> dict[str, str]:
         """What was typed in the editable boxes (not the files)."""

@@ -1,6 +1,7 @@
 """Reading applications as a user may see them: a reporter their organisation's, county
 staff their county's, city staff all; anything else answers 404 as if it did not exist."""
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Avg, Count, F, QuerySet, Sum
 from django.http import Http404
@@ -46,17 +47,32 @@ def calls_for(*, organisation: Organisation, day: date | None = None) -> list[tu
     return [(call, eligibility_problem(call=call, organisation=organisation)) for call in calls]
 
 
-def report_totals(*, organisation: Organisation, fields: list[str], before: date) -> dict[str, object]:
-    """Each of ``fields`` summed over the organisation's approved reports for the twelve
-    months before ``before``: what an application is pre-filled with."""
-    if not fields:
+def figures_period(*, call: Call) -> tuple[date, date]:
+    """The months whose approved reports pre-fill ``call``'s figures, the twelve before the
+    month it opens: the first day of the first month and of the month after the last."""
+    end = call.opens_on.replace(day=1)
+    return end.replace(year=end.year - 1), end
+
+
+def figure_text(name: str, value) -> str:
+    """A report figure as an application stores and shows it: amounts to the field's decimal places."""
+    field = Report._meta.get_field(name)
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal(1).scaleb(-field.decimal_places)):f}"
+    return str(value)
+
+
+def report_totals(*, organisation: Organisation, call: Call) -> dict[str, str]:
+    """Each figure ``call`` asks for, summed over the organisation's approved reports of the
+    call's ``figures_period`` (as text, see ``figure_text``): what an application is
+    pre-filled with. A figure no approved report of the period gives is left out."""
+    if not call.figures:
         return {}
-    start = before.replace(year=before.year - 1)
+    start, end = figures_period(call=call)
     totals = (Report.objects.approved()
-              .filter(organisation=organisation, period__month__gte=start, period__month__lt=before)
-              .aggregate(**{name: Sum(name) for name in fields}, months=Count("pk")))
-    months = totals.pop("months")
-    return {name: value for name, value in totals.items() if value is not None} if months else {}
+              .filter(organisation=organisation, period__month__gte=start, period__month__lt=end)
+              .aggregate(**{name: Sum(name) for name in call.figures}))
+    return {name: figure_text(name, value) for name, value in totals.items() if value is not None}
 
 
 def has_conflict(*, user, organisation: Organisation) -> bool:

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.common.numbers import parse_whole_number
@@ -129,15 +129,14 @@ def application_start(*, user, call: Call) -> Application:
     problem = selectors.eligibility_problem(call=call, organisation=user.organisation)
     if problem:
         raise ValidationError(problem, code="not_eligible")
-    figures = selectors.report_totals(organisation=user.organisation, fields=call.figures,
-                                      before=call.opens_on.replace(day=1))
+    figures = selectors.report_totals(organisation=user.organisation, call=call)
     subjects = grants.get_kind(call.kind).subjects
     subject_ids = list(subjects(user.organisation).values_list("pk", flat=True)[:2]) if subjects else []
     try:
         with transaction.atomic():
             application = Application.objects.create(
                 call=call, organisation_id=user.organisation_id,
-                figures={name: _figure_text(name, value) for name, value in figures.items()},
+                figures=figures,
                 # One record to apply for: chosen already.
                 subject_id=subject_ids[0] if len(subject_ids) == 1 else None,
             )
@@ -145,14 +144,6 @@ def application_start(*, user, call: Call) -> Application:
         return Application.objects.get(call=call, organisation_id=user.organisation_id)
     _record(application, ApplicationEvent.Action.DRAFTED, user)
     return application
-
-
-def _figure_text(name: str, value) -> str:
-    """A report figure as stored in an application: amounts to the field's decimal places."""
-    field = Report._meta.get_field(name)
-    if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal(1).scaleb(-field.decimal_places)):f}"
-    return str(value)
 
 
 def _parse(application: Application, data: dict[str, str]) -> tuple[dict, dict[str, list[str]]]:
@@ -185,7 +176,7 @@ def _parse(application: Application, data: dict[str, str]) -> tuple[dict, dict[s
         except (ValidationError, InvalidOperation) as error:
             errors[key] = getattr(error, "messages", [_("Enter a number.")])
             continue
-        figures[name] = _figure_text(name, value)
+        figures[name] = selectors.figure_text(name, value)
     changes["figures"] = figures
     return changes, errors
 
@@ -390,17 +381,47 @@ def application_decide(*, user, application: Application, version: int | None, a
     return application
 
 
+#: What is still waiting for the bureau: a returned application may come back after the
+#: closing date (``application_submit``), so it is not decided either.
+UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
+
+
+def notice_refusal(*, call: Call, today: date | None = None) -> ValidationError | None:
+    """Why the call's public notice cannot be published ``today`` (default: today), or None.
+
+    The notice is the call's final list: it goes out only once the call has closed (so no
+    new application can arrive) and every application made is decided (none submitted or
+    returned for more material). A draft never submitted by the closing date is not an
+    application made: it can no longer be submitted, so it holds nothing up."""
+    today = today or timezone.localdate()
+    if call.closes_on >= today:
+        return ValidationError(_("The call is open until %(day)s; its public notice can be published only after "
+                                 "it has closed.") % {"day": call.closes_on.strftime("%Y-%m-%d")}, code="open")
+    undecided = call.applications.filter(status__in=UNDECIDED).count()
+    if undecided:
+        return ValidationError(ngettext(
+            "%(count)d application is not decided yet (submitted, or returned for more material); decide it "
+            "before publishing the public notice.",
+            "%(count)d applications are not decided yet (submitted, or returned for more material); decide them "
+            "before publishing the public notice.", undecided) % {"count": undecided}, code="undecided")
+    return None
+
+
 @transaction.atomic
 def notice_publish(*, user, call: Call) -> Notice:
     """Publish the call's approved applications as its public notice (公示), from today for
     the call's notice period; what they were granted is written into the registry dated
-    the day after it ends. Raises ValidationError if there is nothing approved or the
-    notice is out already."""
+    the day after it ends. Raises ValidationError if the notice is out already, the call
+    has not closed or an application is undecided (``notice_refusal``), or nothing is
+    approved."""
     if not user.has_perm(EVALUATE):
         raise PermissionDenied
+    # The lock on the call keeps two publications apart.
     call = Call.objects.select_for_update().get(pk=call.pk)
     if Notice.objects.filter(call=call).exists():
         raise ValidationError(_("The notice of this call is published already."), code="published")
+    if (refusal := notice_refusal(call=call)) is not None:
+        raise refusal
     approved = list(call.applications.filter(status=ApplicationStatus.APPROVED)
                     .select_related("organisation__region__county").order_by("organisation__name"))
     if not approved:

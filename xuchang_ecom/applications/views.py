@@ -62,8 +62,10 @@ def home_view(request):
     user = request.user
     context = {"applications": selectors.application_list(user=user).order_by("-updated_at")[:50]}
     if user.role == Role.REPORTER and user.organisation_id:
-        applied = set(selectors.application_list(user=user).values_list("call_id", flat=True))
-        context["calls"] = [(call, problem, call.pk in applied)
+        # The organisation's own application to each call, whatever its state: a draft is
+        # not an application made, and the card must say so.
+        mine = {application.call_id: application for application in selectors.application_list(user=user)}
+        context["calls"] = [(call, problem, mine.get(call.pk))
                             for call, problem in selectors.calls_for(organisation=user.organisation)]
     else:
         context["staff_calls"] = Call.objects.published()[:20]
@@ -97,8 +99,11 @@ def edit_view(request, pk: int):
             _errors(request, review.stale_error())
         return redirect("applications:detail", pk=application.pk)
     items = services.items(application)
+    # A draft's figures not filled in yet start from the approved reports, as they are now.
+    prefill = (selectors.report_totals(organisation=application.organisation, call=application.call)
+               if application.status == ApplicationStatus.DRAFT else None)
     form = ApplicationForm(request.POST or None, request.FILES or None, application=application, items=items,
-                           editable=editable)
+                           editable=editable, prefill=prefill)
     if request.method == "POST" and review.posted_version(request) != application.version:
         # A form from before a review, or from another tab that has saved since.
         _errors(request, review.stale_error())
@@ -132,7 +137,8 @@ def edit_view(request, pk: int):
                 return redirect("applications:detail", pk=application.pk)
             errors.update(error.message_dict)
         application = selectors.application_get(user=user, pk=pk)
-        form = ApplicationForm(request.POST, application=application, items=items, editable=editable)
+        form = ApplicationForm(request.POST, application=application, items=items, editable=editable,
+                               prefill=prefill)
         form.add_service_errors(errors)
     returned = (application.events.filter(action=ApplicationEvent.Action.RETURNED).last()
                 if application.status == ApplicationStatus.RETURNED else None)
@@ -178,8 +184,9 @@ def detail_view(request, pk: int):
             initial = {f"criterion_{score.criterion_id}": score.points for score in mine.scores.all()} if mine else {}
             if mine:
                 initial["comment"] = mine.comment
-            context["evaluation_form"] = EvaluationForm(initial=initial, criteria=criteria)
-            context["return_form"] = ReturnForm(items=services.items(application))
+            # No label suffix: Django's is a Latin colon, and the page's other forms have none.
+            context["evaluation_form"] = EvaluationForm(initial=initial, criteria=criteria, label_suffix="")
+            context["return_form"] = ReturnForm(items=services.items(application), label_suffix="")
             context["may_decide"] = True
     return render(request, "applications/detail.html", context)
 
@@ -245,9 +252,12 @@ def ranking_view(request, call_pk: int):
     if not request.user.has_perm(services.EVALUATE):
         raise Http404
     call = get_object_or_404(Call.objects.published(), pk=call_pk)
+    notice = Notice.objects.filter(call=call).first()
+    refusal = None if notice else services.notice_refusal(call=call)
     return render(request, "applications/ranking.html", {
-        "call": call, "applications": selectors.ranking(user=request.user, call=call),
-        "notice": Notice.objects.filter(call=call).first(),
+        "call": call, "applications": selectors.ranking(user=request.user, call=call), "notice": notice,
+        # Why the notice cannot go out yet: said instead of offering the button.
+        "notice_refusal": " ".join(refusal.messages) if refusal else "",
     })
 
 

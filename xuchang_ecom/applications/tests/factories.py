@@ -35,3 +35,21 @@ def agency_reporter(city_user, username: str, *, county: str = "长葛市", supp
     if supported:
         livestream.agency_support(user=city_user, agency=agency, on=timezone.localdate(), batch="第一批")
     return reporter(username, organisation=agency.organisation)
+
+
+def approved_report(reporter_user, month, **figures):
+    """``reporter_user``'s organisation's report for ``month``, approved with ``figures``
+    (set directly: how a report comes to be approved is the reporting app's business)."""
+    from xuchang_ecom.reporting import services as reporting
+    from xuchang_ecom.reporting.models import Report, ReportStatus
+    from xuchang_ecom.reporting.tests.factories import period
+
+    report = reporting.report_start(user=reporter_user, period=period(month))
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED, **figures)
+    return report
+
+
+def months_before(day, count: int):
+    """The first days of the ``count`` months before ``day``'s month, latest first."""
+    index = day.year * 12 + day.month - 1
+    return [day.replace(year=(index - n) // 12, month=(index - n) % 12 + 1, day=1) for n in range(1, count + 1)]

@@ -27,7 +27,7 @@ from xuchang_ecom.applications.models import (
 )
 from xuchang_ecom.reporting.tests.factories import period
 
-from .factories import EXE, PDF, PNG, agency_reporter, call
+from .factories import EXE, PDF, PNG, agency_reporter, approved_report, call, months_before
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,10 @@ def test_an_agency_applies_and_once_approved_and_noticed_the_supported_agency_co
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPROVED
 
-    # The public notice goes out; the recognition takes effect the day after it ends.
+    # Once the call has closed, the public notice goes out; the recognition takes effect
+    # the day after it ends.
+    agency_call.closes_on = today - timedelta(days=1)
+    agency_call.save()
     client.post(reverse("applications:publish-notice", args=[agency_call.pk]))
     notice = Notice.objects.get(call=agency_call)
     effective = today + timedelta(days=7)
@@ -494,3 +497,113 @@ def test_a_nul_character_posted_in_the_form_is_dropped_not_a_server_error(client
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.statement == "带贫" and application.figures["sales"] == "1234.00"
+
+
+# -- a draft is not an application made ---------------------------------------------------
+
+
+def test_a_reporter_with_a_draft_is_not_told_they_have_applied(client, applicant, agency_call):
+    application = services.application_start(user=applicant, call=agency_call)
+    client.force_login(applicant)
+    home = client.get(reverse("applications:home")).content.decode()
+    assert "已申报" not in home
+    assert "草稿，尚未提交" in home and reverse("applications:edit", args=[application.pk]) in home
+    submitted_application = submitted(applicant, call(title="另一个申报通知"))
+    home = client.get(reverse("applications:home")).content.decode()
+    assert "已申报，见下方" in home and submitted_application.status == ApplicationStatus.SUBMITTED
+
+
+# -- figures pre-filled from approved reports ---------------------------------------------
+
+
+def test_a_draft_started_before_its_reports_were_approved_shows_their_sums(client, applicant, agency_call):
+    application = services.application_start(user=applicant, call=agency_call)
+    assert application.figures == {}
+    first, second, *_rest, outside = months_before(agency_call.opens_on, 13)
+    approved_report(applicant, first, sales=Decimal("1000.50"), sessions_held=10)
+    approved_report(applicant, second, sales=Decimal("999.50"), sessions_held=5)
+    approved_report(applicant, outside, sales=Decimal("7"), sessions_held=7)  # before the reference period
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
+    assert 'name="figure:sales" value="2000.00"' in page
+    assert 'name="figure:sessions_held" value="15"' in page
+    start, end = months_before(agency_call.opens_on, 12)[-1], first
+    assert f"已按本单位{start:%Y-%m}至{end:%Y-%m}已审核通过的月报合计预填" in page
+
+    # Saving the draft keeps the pre-filled sums as the application's figures.
+    edit(client, application, **{"figure:sales": "2000.00", "figure:sessions_held": "15"})
+    application.refresh_from_db()
+    assert application.figures == {"sales": "2000.00", "sessions_held": "15"}
+
+
+def test_without_approved_reports_the_form_claims_no_pre_fill(client, applicant, agency_call):
+    application = services.application_start(user=applicant, call=agency_call)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
+    assert "预填" not in page
+    assert 'name="figure:sales" value=' not in page
+    assert "本单位该期间已审核通过的月报中没有此项数据，请自行填写" in page
+
+
+# -- the public notice waits for the call to close and every decision ---------------------
+
+
+def close(a_call):
+    a_call.closes_on = timezone.localdate() - timedelta(days=1)
+    a_call.save()
+
+
+def test_the_notice_cannot_be_published_while_the_call_is_open(applicant, agency_call, city_user):
+    application = submitted(applicant, agency_call)
+    services.application_decide(user=city_user, application=application, version=application.version,
+                                approve=True)
+    with pytest.raises(ValidationError) as error:
+        services.notice_publish(user=city_user, call=agency_call)
+    assert error.value.code == "open" and "截止后才能发布公示" in error.value.messages[0]
+    assert not Notice.objects.exists()
+    close(agency_call)
+    assert services.notice_publish(user=city_user, call=agency_call).entries[0]["name"] == \
+        applicant.organisation.name
+
+
+def test_the_notice_waits_for_every_application_to_be_decided(applicant, other_applicant, agency_call, city_user):
+    decided = submitted(applicant, agency_call)
+    services.application_decide(user=city_user, application=decided, version=decided.version, approve=True)
+    waiting = submitted(other_applicant, agency_call)
+    services.application_return(user=city_user, application=waiting, version=waiting.version,
+                                field_comments={"statement": "请补充带贫人数。"})
+    third = agency_reporter(city_user, "agency_draft")
+    services.application_start(user=third, call=agency_call)  # a draft never submitted holds nothing up
+    close(agency_call)
+    with pytest.raises(ValidationError) as error:
+        services.notice_publish(user=city_user, call=agency_call)
+    assert error.value.code == "undecided" and "还有1份申报尚未决定" in error.value.messages[0]
+    waiting.refresh_from_db()
+    waiting = services.application_submit(user=other_applicant, application=waiting, version=waiting.version,
+                                          data={"statement": STATEMENT + "带贫12人。"})
+    services.application_decide(user=city_user, application=waiting, version=waiting.version, approve=False,
+                                comment="带动效果不足。")
+    notice = services.notice_publish(user=city_user, call=agency_call)
+    assert [entry["name"] for entry in notice.entries] == [applicant.organisation.name]
+
+
+def test_a_posted_publication_of_an_open_calls_notice_is_refused_with_a_reason(client, applicant, agency_call,
+                                                                              city_user):
+    application = submitted(applicant, agency_call)
+    services.application_decide(user=city_user, application=application, version=application.version,
+                                approve=True)
+    client.force_login(city_user)
+    ranking = client.get(reverse("applications:ranking", args=[agency_call.pk])).content.decode()
+    assert "截止后才能发布公示" in ranking
+    assert reverse("applications:publish-notice", args=[agency_call.pk]) not in ranking  # no form to post
+    response = client.post(reverse("applications:publish-notice", args=[agency_call.pk]), follow=True)
+    assert not Notice.objects.exists()
+    assert "截止后才能发布公示" in response.content.decode()
+
+
+def test_the_score_and_return_forms_put_no_latin_colon_after_their_labels(client, applicant, agency_call, city_user):
+    application = submitted(applicant, agency_call)
+    client.force_login(city_user)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "线上销售额（0–30）</label>" in page and "申报说明</label>" in page
+    assert ":</label>" not in page
