@@ -132,3 +132,42 @@ def test_password_reset_still_sends_when_the_cache_is_unreachable(client, report
     reporter_user.save()
     assert _reset(client, "reporter@example.org").status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_the_log_in_page_offers_a_link_for_a_forgotten_password(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f'<a href="{reverse("password_reset")}">忘记密码？</a>' in page
+
+
+def _warning(response) -> str:
+    import re
+
+    found = re.search(r'<p class="notice" role="alert">(.*?)</p>', response.content.decode(), re.S)
+    return found.group(1).strip() if found else ""
+
+
+def test_wrong_passwords_are_told_how_many_attempts_remain_once_the_pause_is_close(client, reporter_user, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    warnings = [_warning(log_in(client, "reporter_a", "wrong-password")) for _ in range(4)]
+    assert warnings == [
+        "", "",
+        "还可尝试 2 次：再输错 2 次密码，本处使用此用户名的登录将暂停 15 分钟。",
+        "还可尝试 1 次：再输错 1 次密码，本处使用此用户名的登录将暂停 15 分钟。",
+    ]
+    assert log_in(client, "reporter_a", "wrong-password").status_code == 429
+
+
+def test_the_warning_is_the_same_for_a_username_that_does_not_exist(client, reporter_user):
+    import re
+
+    def page(username):
+        content = log_in(client, username, "wrong-password").content.decode().replace(username, "USERNAME")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content)
+
+    warned = []
+    for _ in range(4):
+        unknown = page("nobody_by_this_name")
+        assert page("reporter_a") == unknown
+        warned.append('class="notice"' in unknown)
+    assert warned == [False, False, True, True]  # the unknown name is warned too, alike
+    assert log_in(client, "nobody_by_this_name", "wrong-password").status_code == 429

@@ -32,6 +32,11 @@ def kwargs_for(name: str, world) -> dict:
     objects = world.objects
     by_route = {
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "invitation_confirm": {"uidb64": "MQ", "token": "set-password"},
+        # An account of 长葛市: its county's officer and city staff act on it, nobody else.
+        "accounts-reporter-invite": {"pk": world.users["reporter_a"].pk},
+        "accounts-reporter-deactivate": {"pk": world.users["reporter_a"].pk},
+        "accounts-reporter-reactivate": {"pk": world.users["reporter_a"].pk},
         "programs:progress": {"pk": objects["program"].pk},
         "programs:briefing-request": {"pk": objects["program"].pk},
         "programs:records": {"pk": objects["target"].pk, "region_pk": objects["city"].pk},
@@ -93,6 +98,11 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "livestream:session-detail": ("403/403", "403/403", "403/403", "ok/405", "404/405", "ok/405"),
     "livestream:session-list": ("403/403", "403/403", "403/403", "ok/ok", "ok/ok", "ok/ok"),
     "login": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
+    "invitation_confirm": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
+    "accounts-reporters": ("login/login", "404/405", "404/405", "ok/405", "ok/405", "ok/405"),
+    "accounts-reporter-invite": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
+    "accounts-reporter-deactivate": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
+    "accounts-reporter-reactivate": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
     "logout": ("405/ok", "405/ok", "405/ok", "405/ok", "405/ok", "405/ok"),
     "open-data:agencies": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "open-data:bases": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),

@@ -6,6 +6,8 @@ from django.contrib.auth import forms as auth_forms
 from xuchang_ecom.common.crypto import keyed_hash
 from xuchang_ecom.common.ratelimit import within_limit
 
+from .mails import reset_mail_context
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,6 +24,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         user = context["user"]
+        context = {**context, **reset_mail_context()}
         window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
         # Counted before sending, both always: a refused request uses up its place too.
         address = keyed_hash(f"password-reset:{to_email.casefold()}")

@@ -77,6 +77,10 @@ class User(AbstractUser):
         related_name="reporters",
         help_text=_("For enterprise reporters: the organisation they report for."),
     )
+    invited_at = models.DateTimeField(
+        _("invited at"), null=True, blank=True, editable=False,
+        help_text=_("When the latest invitation to set a password was sent; only its link is valid."),
+    )
 
     class Meta:
         verbose_name = _("user")

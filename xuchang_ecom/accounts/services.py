@@ -1,18 +1,24 @@
+import logging
 import secrets
+import smtplib
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.common.services import NOT_A_CHOICE
 from xuchang_ecom.regions.models import Level, Region
 
+from .mails import invitation_mail
 from .models import Organisation, Role, User
 from .roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 from .scoping import region_in_scope
 from .validators import normalise_uscc
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -121,7 +127,7 @@ def reporter_create(*, user, organisation: Organisation, username: str, first_na
     """A reporter account for ``organisation``, created by staff responsible for it.
 
     The account's password is random and told to nobody: its owner sets one through the
-    password-reset e-mail. Raises PermissionDenied for a user who is not staff, ValidationError when the
+    invitation (``reporter_invite``). Raises PermissionDenied for a user who is not staff, ValidationError when the
     organisation is not one the user may see (worded as for a missing one) or the details are invalid.
     """
     if user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF) and not user.is_superuser:
@@ -132,3 +138,58 @@ def reporter_create(*, user, organisation: Organisation, username: str, first_na
         raise ValidationError({"username": _("This username is taken.")})
     return user_create(username=username.strip(), password=secrets.token_urlsafe(32), role=Role.REPORTER,
                        organisation=organisation, first_name=first_name.strip(), email=email.strip())
+
+
+def _reporter_in_scope(*, user, reporter: User) -> User:
+    """``reporter`` as the acting staff user may see it, fresh from the database.
+
+    Raises User.DoesNotExist for an account outside the user's area, as for a missing one.
+    """
+    from .selectors import reporter_list
+
+    return reporter_list(user=user).get(pk=reporter.pk)
+
+
+@transaction.atomic
+def reporter_invite(*, user, reporter: User, site_url: str) -> User:
+    """Send ``reporter`` an invitation to set a password, naming ``user`` who sends it.
+
+    The new invitation's link replaces any earlier one. Raises User.DoesNotExist for an
+    account ``user`` may not see, ValidationError for a deactivated account, one without
+    an e-mail address, or when the mail cannot be sent (nothing is recorded then).
+    """
+    reporter = _reporter_in_scope(user=user, reporter=reporter)
+    if not reporter.is_active:
+        raise ValidationError(_("This account is deactivated: reactivate it before inviting its owner again."))
+    if not reporter.email:
+        raise ValidationError(_("This account has no e-mail address to send the invitation to."))
+    reporter.invited_at = timezone.now()
+    reporter.save(update_fields=["invited_at"])
+    try:
+        invitation_mail(reporter=reporter, inviter=user, site_url=site_url).send()
+    except (OSError, smtplib.SMTPException) as error:
+        # The count, not the address: logs are read by more people than the accounts are.
+        logger.warning("Invitation to account %s not sent: %r", reporter.pk, error)
+        raise ValidationError(_("The invitation could not be sent. Try again later.")) from error
+    return reporter
+
+
+@transaction.atomic
+def reporter_deactivate(*, user, reporter: User) -> User:
+    """Deactivate ``reporter``: it can no longer log in, its sessions end and its
+    invitation link stops working. Raises User.DoesNotExist for an account ``user`` may
+    not see."""
+    reporter = _reporter_in_scope(user=user, reporter=reporter)
+    reporter.is_active = False
+    reporter.save(update_fields=["is_active"])
+    return reporter
+
+
+@transaction.atomic
+def reporter_reactivate(*, user, reporter: User) -> User:
+    """Let a deactivated ``reporter`` log in again. Raises User.DoesNotExist for an
+    account ``user`` may not see."""
+    reporter = _reporter_in_scope(user=user, reporter=reporter)
+    reporter.is_active = True
+    reporter.save(update_fields=["is_active"])
+    return reporter

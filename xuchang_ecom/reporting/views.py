@@ -5,7 +5,6 @@ or of another county for county staff, answers 404 as if it did not exist.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -218,7 +217,7 @@ def notifications_view(request):
 @login_required
 def reporter_account_create_view(request):
     """Staff create a reporter account for an organisation of their area; its owner gets an
-    e-mail to set the password."""
+    invitation to set the password."""
     if request.user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF):
         raise Http404
     organisations = scope_queryset(expected_organisations(), user=request.user, region_field="region")
@@ -229,10 +228,16 @@ def reporter_account_create_view(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            reset = PasswordResetForm({"email": reporter.email})
-            if reset.is_valid():
-                reset.save(request=request, use_https=request.is_secure())
-            messages.success(request, _("Account %(username)s created; a message to set the password was sent to "
-                                        "%(email)s.") % {"username": reporter.username, "email": reporter.email})
+            names = {"username": reporter.username, "email": reporter.email}
+            try:
+                account_services.reporter_invite(user=request.user, reporter=reporter,
+                                                 site_url=request.build_absolute_uri("/"))
+            except ValidationError as error:
+                # The account stays; the list of accounts offers to send the invitation again.
+                messages.error(request, _("Account %(username)s created, but not invited: %(error)s")
+                               % {**names, "error": " ".join(error.messages)})
+                return redirect("accounts-reporters")
+            messages.success(request, _("Account %(username)s created; an invitation to set the password was sent "
+                                        "to %(email)s.") % names)
             return redirect("reporting:accounts-new")
     return render(request, "reporting/account_new.html", {"form": form})

@@ -127,6 +127,10 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
 PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# A link to set a password: from a reset request valid three days (Django's default),
+# from an invitation to a new reporter account this many days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+ACCOUNT_INVITATION_DAYS = env.int("ACCOUNT_INVITATION_DAYS", default=7)
 
 # Login throttling (django-axes): five failures for one username from one address lock
 # that pair out for AXES_COOLOFF_MINUTES (axes' default lockout never expires).

@@ -22,14 +22,14 @@ def create(client, organisation, username="new_reporter"):
                         "email": "zhang@example.org"})
 
 
-def test_county_staff_create_a_reporter_for_their_countys_organisation_who_gets_a_password_link(
+def test_county_staff_create_a_reporter_for_their_countys_organisation_who_gets_an_invitation_link(
         client, changge_user, organisations):
     client.force_login(changge_user)
     response = create(client, organisations["长葛市"])
     assert response.status_code == 302
     reporter = User.objects.get(username="new_reporter")
     assert (reporter.role, reporter.organisation, reporter.is_staff) == (Role.REPORTER, organisations["长葛市"], False)
-    assert mail.outbox[0].to == ["zhang@example.org"] and "/accounts/reset/" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["zhang@example.org"] and "/accounts/invitation/" in mail.outbox[0].body
 
 
 def test_county_staff_cannot_create_one_for_another_countys_organisation(client, changge_user, organisations):
