@@ -19,7 +19,7 @@ def completeness_workbook(*, period, counties: list[dict], organisations) -> byt
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("By county-level division")[:31]
-    sheet.append([_("Rank"), _("County-level division"), _("Expected"), _("Submitted"), _("On time"), _("Late"),
+    sheet.append([_("Rank"), _("County-level division"), _("Expected"), _("Reports submitted"), _("On time"), _("Late"),
                   _("Missing"), _("On time (%)")])
     _bold_header(sheet)
     for rank, row in enumerate(counties, start=1):

@@ -54,6 +54,8 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, items, **kwargs):
+        # No suffix: Django's is an ASCII colon even on Chinese pages; the labels stand alone.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, label in items:
             self.fields[f"field_{name}"] = forms.CharField(

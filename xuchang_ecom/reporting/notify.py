@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.scoping import scope_queryset
 
 from .groups import expected_organisations
 from .models import Notification, Period, Reminder, ReminderStage, Report, ReportStatus
@@ -66,6 +68,12 @@ def report_returned(report: Report, *, url: str) -> None:
     notify(users=reporters_of(report.organisation_id), message=message, url=url)
 
 
+def report_approved(report: Report, *, url: str) -> None:
+    with override(settings.LANGUAGE_CODE):
+        message = _("Your report for %(period)s was approved.") % {"period": report.period}
+    notify(users=reporters_of(report.organisation_id), message=message, url=url)
+
+
 def reminders_send(*, today: date | None = None) -> int:
     """E-mail the reporters of every organisation whose report for an open period is due
     within ``REPORT_REMINDER_DAYS`` days, or overdue, and not yet submitted: once per
@@ -74,12 +82,39 @@ def reminders_send(*, today: date | None = None) -> int:
     sent = 0
     soon = today + timedelta(days=settings.REPORT_REMINDER_DAYS)
     for period in Period.objects.open().filter(opens_on__lte=today, due_on__lte=soon):
-        stage = ReminderStage.OVERDUE if period.due_on < today else ReminderStage.DUE_SOON
-        done = Report.objects.filter(period=period).exclude(status=ReportStatus.DRAFT).values("organisation")
-        already = Reminder.objects.filter(period=period, stage=stage).values("organisation")
-        for organisation in expected_organisations().exclude(pk__in=done).exclude(pk__in=already):
-            sent += _remind(organisation, period, stage)
+        sent += _remind_unsubmitted(expected_organisations(), period, today)
     return sent
+
+
+def reminders_send_for_period(*, user, period: Period, today: date | None = None) -> int:
+    """Staff's "remind all late": e-mail the reporters of every organisation of ``user``'s
+    area whose report for ``period`` is overdue (the period still open, its due date past,
+    nothing submitted). This is the scheduled overdue reminder sent now: each organisation
+    gets it at most once per period, by this or by the task, so pressing twice sends
+    nothing more. Returns how many organisations were reminded.
+    Raises PermissionDenied for a user who does not review reports."""
+    if not user.has_perm("reporting.review_report"):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    if not period_is_overdue(period, today=today):
+        return 0
+    organisations = scope_queryset(expected_organisations(), user=user, region_field="region")
+    return _remind_unsubmitted(organisations, period, today)
+
+
+def period_is_overdue(period: Period, *, today: date | None = None) -> bool:
+    """Whether reports not yet submitted for ``period`` are late and can still come in."""
+    return period.is_open and period.due_on < (today or timezone.localdate())
+
+
+def _remind_unsubmitted(organisations, period: Period, today: date) -> int:
+    """Remind each of ``organisations`` that has not submitted for ``period`` and has not had
+    this stage's reminder yet; returns how many were reminded."""
+    stage = ReminderStage.OVERDUE if period.due_on < today else ReminderStage.DUE_SOON
+    done = Report.objects.filter(period=period).exclude(status=ReportStatus.DRAFT).values("organisation")
+    already = Reminder.objects.filter(period=period, stage=stage).values("organisation")
+    return sum(_remind(organisation, period, stage)
+               for organisation in organisations.exclude(pk__in=done).exclude(pk__in=already))
 
 
 def _remind(organisation, period: Period, stage: str) -> int:

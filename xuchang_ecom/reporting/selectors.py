@@ -1,7 +1,7 @@
 """Reads of the monthly reports that depend on who asks."""
 from datetime import datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import BooleanField, Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,6 +10,8 @@ from xuchang_ecom.accounts.scoping import scope_queryset
 
 from .groups import expected_organisations
 from .models import Period, Report, ReportEvent, ReportStatus
+
+FIGURE_NAMES = {field.name for field in Report._meta.get_fields()}
 
 
 def report_list(*, user) -> QuerySet:
@@ -38,6 +40,30 @@ def reporter_periods(*, user) -> QuerySet:
     if user.role != Role.REPORTER:
         return Period.objects.none()
     return Period.objects.open().order_by("-month")
+
+
+def reporter_periods_with_reports(*, user, limit: int = 36) -> list[tuple[Period, Report | None]]:
+    """The reporter's home, newest first: each period once, open or one the organisation
+    has a report for, with that report (or None); a returned report carries the last
+    return or unlock in ``why_returned`` (or None) and its comments as ``(figure label,
+    comment)`` pairs in ``why_items``."""
+    if user.role != Role.REPORTER or not user.organisation_id:
+        return []
+    periods = list(
+        Period.objects.filter(Q(is_open=True) | Q(reports__organisation_id=user.organisation_id))
+        .distinct().order_by("-month")[:limit]
+    )
+    returns = Prefetch("events", to_attr="returns", queryset=ReportEvent.objects.filter(
+        action__in=[ReportEvent.Action.RETURNED, ReportEvent.Action.UNLOCKED]))
+    reports = {report.period_id: report
+               for report in report_list(user=user).filter(period__in=periods).prefetch_related(returns)}
+    for report in reports.values():
+        report.why_returned = report.returns[-1] if report.status == ReportStatus.RETURNED and report.returns \
+            else None
+        report.why_items = [(Report._meta.get_field(name).verbose_name, comment)
+                            for name, comment in report.why_returned.field_comments.items()
+                            if name in FIGURE_NAMES] if report.why_returned else []
+    return [(period, reports.get(period.pk)) for period in periods]
 
 
 def previous_reports(*, report: Report, months: int = 6) -> list[Report]:

@@ -160,32 +160,55 @@ def report_submit(*, user, report: Report, data: dict[str, str], version: int,
     when a figure is far outside the organisation's history and ``confirm_outliers`` is
     not set; with code ``stale`` or ``closed`` as for a draft.
     """
-    # The typed figures are kept first, in their own transaction: a refusal below must
-    # not lose them.
-    report, errors = report_save_draft(user=user, report=report, data=data, version=version)
-    for name in editable_fields(report):
-        if name not in errors and getattr(report, name) is None:
-            errors[name] = [_("Fill in this figure (0 if there was none).")]
+    # The typed figures are kept whatever happens: a refusal below must not lose them, so it
+    # is raised after the transaction commits. The row lock taken when the figures are kept
+    # is held until the report is submitted, so a second click waits for the first to finish
+    # and then finds the report submitted (see ``report_submitted_with``), never half-way.
+    with transaction.atomic():
+        report, errors = report_save_draft(user=user, report=report, data=data, version=version)
+        for name in editable_fields(report):
+            if name not in errors and getattr(report, name) is None:
+                errors[name] = [_("Fill in this figure (0 if there was none).")]
+        flagged = [] if errors else outliers(report)
+        refused = bool(errors) or (bool(flagged) and not confirm_outliers)
+        if not refused:
+            resubmission = report.status == ReportStatus.RETURNED
+            report.status = ReportStatus.SUBMITTED
+            report.flagged_fields = flagged
+            report.draft_input = {}
+            report.submitted_at = timezone.now()
+            report.version += 1
+            report.save()
+            _record(report, ReportEvent.Action.RESUBMITTED if resubmission else ReportEvent.Action.SUBMITTED, user)
+            notify.report_arrived(report, url=reverse("reporting:review", args=[report.pk]))
     if errors:
         raise ValidationError(errors)
-    flagged = outliers(report)
-    if flagged and not confirm_outliers:
+    if refused:
         raise ValidationError(
             _("Some figures are far from your organisation's usual months. Check them and confirm to submit."),
             code="outliers", params={"fields": flagged},
         )
-    with transaction.atomic():
-        report = _locked(report, report.version, EDITABLE)
-        resubmission = report.status == ReportStatus.RETURNED
-        report.status = ReportStatus.SUBMITTED
-        report.flagged_fields = flagged
-        report.draft_input = {}
-        report.submitted_at = timezone.now()
-        report.version += 1
-        report.save()
-        _record(report, ReportEvent.Action.RESUBMITTED if resubmission else ReportEvent.Action.SUBMITTED, user)
-        notify.report_arrived(report, url=reverse("reporting:review", args=[report.pk]))
     return report
+
+
+def report_submitted_with(*, report: Report, data: dict[str, str]) -> bool:
+    """Whether ``report`` is submitted (awaiting review) with exactly the figures typed in
+    ``data``: the same form sent again (a double click, a resent page), which changes
+    nothing and is no error."""
+    if report.status != ReportStatus.SUBMITTED:
+        return False
+    posted = [name for name in fields_for(report.organisation) if name in data]
+    if not posted:
+        return False
+    for name in posted:
+        text = (data[name] or "").strip().replace(",", "").replace("，", "")
+        try:
+            value = None if text == "" else Report._meta.get_field(name).clean(text, report)
+        except ValidationError:
+            return False
+        if value != getattr(report, name):
+            return False
+    return True
 
 
 def _check_reviewer(user, report: Report) -> None:
@@ -223,8 +246,34 @@ def report_approve(*, user, report: Report, version: int, comment: str = "") -> 
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.APPROVED, user, comment.strip())
+    notify.report_approved(report, url=reverse("reporting:detail", args=[report.pk]))
     records_written.send(sender=Report, count=1)
     return report
+
+
+def report_approve_many(*, user, versions: dict[int, int]) -> tuple[list[Report], list[tuple[str, str]]]:
+    """Approve each report of ``versions`` (report id -> the version the reviewer saw),
+    one by one through ``report_approve``: each is approved whole or not at all.
+
+    Returns the reports approved and, for each one skipped, ``(what, why)``: one changed
+    since the reviewer's page was built, or no longer awaiting review, is skipped; one the
+    reviewer may not see is skipped as not found, like a missing one.
+    Raises PermissionDenied for a user who does not review reports.
+    """
+    if not user.has_perm("reporting.review_report"):
+        raise PermissionDenied
+    visible = selectors.report_list(user=user).in_bulk(list(versions))
+    approved, skipped = [], []
+    for pk, version in versions.items():
+        report = visible.get(pk)
+        if report is None:
+            skipped.append((_("report no. %(number)s") % {"number": pk}, _("not found")))
+            continue
+        try:
+            approved.append(report_approve(user=user, report=report, version=version))
+        except ValidationError:
+            skipped.append((str(report), _("it has changed since you opened the page")))
+    return approved, skipped
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts import services as account_services
@@ -17,7 +18,7 @@ from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.scoping import scope_queryset
 from xuchang_ecom.common.admin import add_service_errors
 
-from . import review, selectors, services
+from . import notify, review, selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
 from .forms import ReporterAccountForm, ReportForm, ReturnForm
 from .groups import expected_organisations, fields_for
@@ -36,15 +37,11 @@ def _labelled(fields: tuple[str, ...]) -> list[tuple[str, str]]:
 
 @login_required
 def reporter_home_view(request):
-    """Open periods, drafts, reports returned with comments, and past approved reports."""
+    """Every period once, newest first, with its report's state and a link to it."""
     user = _reporter(request)
-    reports = selectors.report_list(user=user)
-    by_period = {report.period_id: report for report in reports.filter(period__is_open=True)}
     return render(request, "reporting/home.html", {
         "organisation": user.organisation,
-        "periods": [(period, by_period.get(period.pk)) for period in selectors.reporter_periods(user=user)],
-        "returned": reports.filter(status=ReportStatus.RETURNED).prefetch_related("events"),
-        "approved": reports.filter(status=ReportStatus.APPROVED)[:24],
+        "rows": selectors.reporter_periods_with_reports(user=user),
     })
 
 
@@ -69,8 +66,8 @@ def report_edit_view(request, pk: int):
     editable = services.editable_fields(report)
     fields = fields_for(report.organisation)
     if not editable:
-        if request.method == "POST":  # a form left open while the report moved on
-            messages.error(request, " ".join(review.stale_error().messages))
+        if request.method == "POST":  # a form left open while the report moved on, or sent twice
+            _moved_on_message(request, report, review.stale_error())
         return redirect("reporting:detail", pk=report.pk)
     form = ReportForm(request.POST or None, report=report, fields=fields, editable=editable)
     outliers: list[str] = []
@@ -95,7 +92,8 @@ def report_edit_view(request, pk: int):
             report = selectors.report_get(user=user, pk=pk)
             form = ReportForm(request.POST, report=report, fields=fields, editable=editable)
             if review.moved_on(error):
-                messages.error(request, " ".join(error.messages))
+                if _moved_on_message(request, report, error):
+                    return redirect("reporting:detail", pk=report.pk)
                 return redirect("reporting:home")
             if getattr(error, "code", None) == "outliers":
                 outliers = error.params["fields"]
@@ -109,6 +107,18 @@ def report_edit_view(request, pk: int):
     return render(request, "reporting/edit.html", {
         "report": report, "form": form, "outliers": outliers, "returned": returned,
     }, status=200)
+
+
+def _moved_on_message(request, report: Report, error: ValidationError) -> bool:
+    """Tell the reporter why a posted form changed nothing. A submit of the figures the
+    report is already submitted with (a double click, a resent page) is told so; anything
+    else gets ``error``. Returns whether it was such a repeat."""
+    if request.POST.get("action") == "submit" and services.report_submitted_with(report=report, data=request.POST):
+        messages.success(request, _("This report was already submitted and is awaiting review; it was not sent "
+                                    "again."))
+        return True
+    messages.error(request, " ".join(error.messages))
+    return False
 
 
 @login_required
@@ -131,6 +141,34 @@ def review_queue_view(request):
         raise Http404
     return render(request, "reporting/queue.html", {"reports": selectors.review_queue(user=request.user),
                                                     "periods": Period.objects.all()[:3]})
+
+
+@login_required
+@require_POST
+def review_approve_selected_view(request):
+    """Approve the reports ticked in the queue, each through the one approval service."""
+    if not request.user.has_perm("reporting.review_report"):
+        raise Http404
+    versions = {}
+    for value in request.POST.getlist("report"):
+        if value.isdigit():
+            try:
+                versions[int(value)] = int(request.POST.get(f"version_{value}", ""))
+            except ValueError:
+                versions[int(value)] = 0  # a garbled version is refused as stale
+    if not versions:
+        messages.warning(request, _("Tick the reports to approve first."))
+        return redirect("reporting:queue")
+    approved, skipped = services.report_approve_many(user=request.user, versions=versions)
+    if approved:
+        messages.success(request, ngettext("%(count)d report approved.", "%(count)d reports approved.",
+                                           len(approved)) % {"count": len(approved)})
+    if skipped:
+        reasons = _("; ").join(_("%(what)s (%(why)s)") % {"what": what, "why": why} for what, why in skipped)
+        messages.warning(request, ngettext("%(count)d report was not approved: %(reasons)s.",
+                                           "%(count)d reports were not approved: %(reasons)s.",
+                                           len(skipped)) % {"count": len(skipped), "reasons": reasons})
+    return redirect("reporting:queue")
 
 
 @login_required
@@ -201,9 +239,27 @@ def completeness_view(request, period_pk: int):
     return render(request, "reporting/completeness.html", {
         "period": period, "periods": Period.objects.all()[:36], "counties": counties,
         "organisations": organisations,
+        "may_remind": request.user.has_perm("reporting.review_report") and notify.period_is_overdue(period),
         "totals": {key: sum(row[key] for row in counties)
                    for key in ("expected", "submitted", "on_time_count", "late_count", "missing")},
     })
+
+
+@login_required
+@require_POST
+def remind_late_view(request, period_pk: int):
+    """Remind every organisation of the user's area whose report for the period is overdue."""
+    if not request.user.has_perm("reporting.review_report"):
+        raise Http404
+    period = get_object_or_404(Period, pk=period_pk)
+    count = notify.reminders_send_for_period(user=request.user, period=period)
+    if count:
+        messages.success(request, ngettext("%(count)d organisation reminded.", "%(count)d organisations reminded.",
+                                           count) % {"count": count})
+    else:
+        messages.info(request, _("Nobody was reminded: every late organisation has been reminded already, or none "
+                                 "is late."))
+    return redirect("reporting:completeness", period_pk=period.pk)
 
 
 @login_required

@@ -1,4 +1,5 @@
 """Who has reported for a period: on time, late, missing, by county and organisation."""
+import re
 from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -74,3 +75,15 @@ def test_reporters_do_not_reach_the_completeness_page(client, reporter_user, may
 def test_the_county_table_is_one_query_however_many_organisations(may, city_user, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         selectors.completeness_by_county(user=city_user, period=may)
+
+
+def test_the_column_counting_submitted_reports_is_headed_as_a_count_on_the_page_and_in_the_xlsx(client, city_user,
+                                                                                                 may):
+    client.force_login(city_user)
+    url = reverse("reporting:completeness", args=[may.pk])
+    html = client.get(url).content.decode()
+    headings = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert headings[:8] == ["排名", "县（市、区）", "应报", "已提交报表数", "按时", "逾期", "未报", "按时率（%）"]
+    workbook = load_workbook(BytesIO(client.get(url, {"format": "xlsx"}).content))
+    header = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True))
+    assert header[3] == "已提交报表数" and "提交时间" not in header

@@ -92,3 +92,54 @@ def test_the_reporter_is_told_when_their_report_is_returned_and_sees_it_on_the_p
     page = client.get(reverse("reporting:notifications")).content.decode()
     assert "被退回" in page
     assert Notification.objects.get(user=reporter_a).read_at is not None
+
+
+def test_the_reporter_is_told_when_their_report_is_approved(
+        client, reporter_a, changge_user, django_capture_on_commit_callbacks):
+    report = services.report_start(user=reporter_a, period=period(MAY))
+    report = services.report_submit(user=reporter_a, report=report, data=POVERTY_FIGURES, version=report.version)
+    client.force_login(changge_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:decide", args=[report.pk]), {"action": "approve", "version": report.version})
+    notification = Notification.objects.get(user=reporter_a)
+    assert notification.message == "您 2021-05 的报表已审核通过。"
+    assert notification.url == reverse("reporting:detail", args=[report.pk])
+    assert mail.outbox[-1].to == ["reporter@example.org"] and "审核通过" in mail.outbox[-1].subject
+    client.force_login(reporter_a)
+    assert "审核通过" in client.get(reverse("reporting:notifications")).content.decode()
+
+
+def test_remind_all_late_reminds_each_late_organisation_of_the_users_county_once(
+        client, reporter_a, changge_user, city_user):
+    may = period(MAY)
+    yuzhou = enterprise_reporter(city_user, "reporter_yuzhou", county="禹州市")
+    yuzhou.email = "yuzhou@example.org"
+    yuzhou.save()
+    on_time = enterprise_reporter(city_user, "reporter_done")
+    report = services.report_start(user=on_time, period=may)
+    services.report_submit(user=on_time, report=report, data=POVERTY_FIGURES, version=report.version)
+    client.force_login(changge_user)
+    url = reverse("reporting:remind-late", args=[may.pk])
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2021, 5, 12)):
+        page = client.get(reverse("reporting:completeness", args=[may.pk])).content.decode()
+        assert "一键催报" in page
+        first = client.post(url, follow=True).content.decode()
+        second = client.post(url, follow=True).content.decode()
+        assert notify.reminders_send(today=date(2021, 5, 12)) == 1  # the task then reminds 禹州市 only
+    assert "已向 1 家单位发送催报" in first
+    assert "未发送催报" in second
+    assert [message.to for message in mail.outbox] == [["reporter@example.org"], ["yuzhou@example.org"]]
+    assert "逾期" in mail.outbox[0].subject
+    assert Reminder.objects.get(organisation=reporter_a.organisation).stage == ReminderStage.OVERDUE
+
+
+def test_no_remind_all_late_before_the_due_date_nor_for_a_reporter(client, reporter_a, changge_user):
+    may = period(MAY)
+    client.force_login(changge_user)
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2021, 5, 8)):
+        assert "一键催报" not in client.get(reverse("reporting:completeness", args=[may.pk])).content.decode()
+        client.post(reverse("reporting:remind-late", args=[may.pk]))
+    client.force_login(reporter_a)
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2021, 5, 12)):
+        assert client.post(reverse("reporting:remind-late", args=[may.pk])).status_code == 404
+    assert not Reminder.objects.exists() and not mail.outbox

@@ -1,4 +1,5 @@
 """The reporter's pages and the review queue, tried by each role."""
+import re
 from datetime import date
 
 import pytest
@@ -167,3 +168,100 @@ def test_a_nul_character_posted_in_a_figure_is_dropped_not_a_server_error(client
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.sales == 1234 and "\x00" not in str(draft.draft_input)
+
+
+def _home_rows(html: str) -> list[str]:
+    """The periods listed on the reporter's home, in order, one entry per listing."""
+    return re.findall(r'data-period="([0-9-]+)"', html)
+
+
+def test_the_reporter_home_lists_each_period_once_with_its_state_and_a_link(client, changge_user, reporter_a):
+    april = services.report_start(user=reporter_a, period=period(date(2021, 4, 1)))
+    april = services.report_submit(user=reporter_a, report=april, data=POVERTY_FIGURES, version=april.version)
+    services.period_set_open(period=april.period, is_open=False)  # under review, its period closed
+    may = services.report_start(user=reporter_a, period=period(MAY))
+    may = services.report_submit(user=reporter_a, report=may, data=POVERTY_FIGURES, version=may.version)
+    services.report_return(user=changge_user, report=may, version=may.version,
+                           field_comments={"wages_paid": "工资与人数不符"})
+    march = services.report_start(user=reporter_a, period=period(date(2021, 3, 1)))
+    march = services.report_submit(user=reporter_a, report=march, data=POVERTY_FIGURES, version=march.version)
+    services.report_approve(user=changge_user, report=march, version=march.version)
+    services.period_set_open(period=march.period, is_open=False)
+    period(date(2021, 6, 1))  # open, nothing started
+    client.force_login(reporter_a)
+    html = client.get(reverse("reporting:home")).content.decode()
+    assert _home_rows(html) == ["2021-06", "2021-05", "2021-04", "2021-03"]
+    assert "未开始" in html and "开始填报" in html
+    assert "已提交，审核中" in html and reverse("reporting:detail", args=[april.pk]) in html
+    assert "已退回，待修改" in html and "支付其工资（元）：工资与人数不符" in html
+    assert reverse("reporting:edit", args=[may.pk]) in html
+    assert "已通过" in html and reverse("reporting:detail", args=[march.pk]) in html
+
+
+def test_submitting_the_same_form_again_says_it_was_already_submitted_not_that_it_changed(
+        client, reporter_a, draft):
+    client.force_login(reporter_a)
+    post_form(client, draft, action="submit")
+    response = post_form(client, draft, action="submit")  # the second click of a double click
+    assert response.url == reverse("reporting:detail", args=[draft.pk])
+    page = client.get(response.url).content.decode()
+    assert "此报表已提交，正在审核中，无需重复提交" in page and "本次未做任何修改" not in page
+    assert draft.events.filter(action="submitted").count() == 1
+
+
+def test_the_review_form_labels_carry_no_ascii_colon(client, changge_user, reporter_a, draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    client.force_login(changge_user)
+    html = client.get(reverse("reporting:review", args=[report.pk])).content.decode()
+    labels = re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    assert "意见" in labels and "网络销售额（元）" in labels
+    assert not [label for label in labels if ":" in label]
+
+
+def test_a_returned_reports_comment_follows_its_heading_with_a_chinese_colon(client, changge_user, reporter_a,
+                                                                            draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    services.report_return(user=changge_user, report=report, version=report.version, comment="请核对",
+                           field_comments={"sales": "销售额偏低"})
+    client.force_login(reporter_a)
+    html = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+    assert "</strong>：请核对" in html
+
+
+def test_a_county_officer_approves_the_ticked_reports_and_is_told_which_were_skipped_and_why(
+        client, changge_user, reporter_a, reporter_b, city_user):
+    from .factories import enterprise_reporter
+
+    def submitted(reporter):
+        report = services.report_start(user=reporter, period=period(MAY))
+        return services.report_submit(user=reporter, report=report, data=POVERTY_FIGURES, version=report.version)
+
+    mine, changed = submitted(reporter_a), submitted(enterprise_reporter(city_user, "reporter_changge2"))
+    other_county = submitted(reporter_b)
+    client.force_login(changge_user)
+    page = client.get(reverse("reporting:queue")).content.decode()
+    assert "批量通过" in page and f'id="select-{mine.pk}"' in page and f'id="select-{other_county.pk}"' not in page
+    services.report_return(user=changge_user, report=changed, version=changed.version,
+                           field_comments={"sales": "请核对"})  # meanwhile, in another tab
+    response = client.post(reverse("reporting:approve-selected"), {
+        "report": [mine.pk, changed.pk, other_county.pk],  # the last one is a hostile POST
+        f"version_{mine.pk}": mine.version, f"version_{changed.pk}": changed.version,
+        f"version_{other_county.pk}": other_county.version,
+    }, follow=True)
+    html = response.content.decode()
+    assert "已通过 1 份报表。" in html
+    assert "2 份报表未通过" in html and "您打开页面后报表已有变化" in html and "未找到" in html
+    assert other_county.organisation.name not in html
+    statuses = {report.pk: report.status for report in Report.objects.all()}
+    assert statuses == {mine.pk: ReportStatus.APPROVED, changed.pk: ReportStatus.RETURNED,
+                        other_county.pk: ReportStatus.SUBMITTED}
+
+
+def test_reporters_cannot_approve_in_bulk(client, reporter_a, draft):
+    report = services.report_submit(user=reporter_a, report=draft, data=POVERTY_FIGURES, version=draft.version)
+    client.force_login(reporter_a)
+    response = client.post(reverse("reporting:approve-selected"),
+                           {"report": [report.pk], f"version_{report.pk}": report.version})
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED

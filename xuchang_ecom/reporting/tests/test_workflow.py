@@ -1,4 +1,5 @@
 """A report's life: draft → submitted → returned (one figure) → resubmitted → approved."""
+import time
 from datetime import date
 from decimal import Decimal
 from unittest import mock
@@ -224,3 +225,28 @@ def test_two_tabs_starting_the_report_at_the_same_moment_get_one_report(require_
     may = period(MAY)
     reports = run_at_once(lambda: services.report_start(user=reporter, period=may).pk)
     assert len(set(reports)) == 1 and Report.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_waits_for_the_first_and_finds_the_report_already_submitted(require_postgres, city_user):
+    reporter = enterprise_reporter(city_user, "reporter_double")
+    report = services.report_start(user=reporter, period=period(MAY))
+    real_outliers = services.outliers
+
+    def slow_outliers(report):
+        time.sleep(0.3)  # the first click is between keeping the figures and submitting them
+        return real_outliers(report)
+
+    def click():
+        try:
+            services.report_submit(user=reporter, report=report, data=POVERTY_FIGURES, version=report.version)
+        except ValidationError:
+            current = Report.objects.get(pk=report.pk)
+            return "already submitted" if services.report_submitted_with(report=current, data=POVERTY_FIGURES) \
+                else f"refused while {current.status}"
+        return "submitted"
+
+    with mock.patch.object(services, "outliers", slow_outliers):
+        results = run_at_once(click)
+    assert sorted(results) == ["already submitted", "submitted"]
+    assert ReportEvent.objects.filter(report=report, action=ReportEvent.Action.SUBMITTED).count() == 1
