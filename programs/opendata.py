@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 DAILY = _("Daily, and within minutes of a change to the records")
 ON_CHANGE = _("As soon as the bureau changes a record")
@@ -110,6 +111,7 @@ def open_data_licence() -> str:
     return str(settings.OPEN_DATA_LICENCE)
 
 
+@require_safe
 def open_data_view(request):
     """The open data for people: each data set with its description, downloads, update
     frequency, and the licence; the API documentation for developers."""

@@ -43,7 +43,8 @@ def kwargs_for(name: str, world) -> dict:
         "programs:briefing-status": {"pk": objects["briefing"].pk},
         "programs:briefing-download": {"pk": objects["briefing"].pk},
         "reporting:start": {"period_pk": objects["period"].pk},
-        "reporting:completeness": {"period_pk": objects["period"].pk},
+    "reporting:completeness": {"period_pk": objects["period"].pk},
+        "reporting:remind-late": {"period_pk": objects["period"].pk},
         "applications:start": {"call_pk": objects["call"].pk},
         "applications:ranking": {"call_pk": objects["call"].pk},
         "applications:publish-notice": {"call_pk": objects["call"].pk},
@@ -58,7 +59,8 @@ def kwargs_for(name: str, world) -> dict:
     if name in by_route:
         return by_route[name]
     if name.startswith("reporting:") and name not in ("reporting:home", "reporting:queue",
-                                                       "reporting:notifications", "reporting:accounts-new"):
+                                                       "reporting:notifications", "reporting:accounts-new",
+                                                       "reporting:approve-selected"):
         return {"pk": objects["report"].pk}
     if name.startswith("applications:") and name != "applications:home":
         return {"pk": objects["application"].pk}
@@ -91,6 +93,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "applications:start": ("login/login", "405/ok", "405/ok", "405/404", "405/404", "405/404"),
     "calls:call": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
     "calls:calls": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
+    "favicon": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "healthz": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "home": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
     "livestream:anchor-detail": ("403/403", "403/403", "403/403", "ok/405", "404/405", "ok/405"),
@@ -104,6 +107,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "accounts-reporter-deactivate": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
     "accounts-reporter-reactivate": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
     "logout": ("405/ok", "405/ok", "405/ok", "405/ok", "405/ok", "405/ok"),
+    "open-data": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
+    "open-data-docs": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
+    "open-data-schema": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
+    "open-data:index": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "open-data:agencies": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "open-data:bases": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
     "open-data:brands": ("ok/405", "ok/405", "ok/405", "ok/405", "ok/405", "ok/405"),
@@ -127,6 +134,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "programs:progress": ("login/login", "404/404", "404/404", "ok/ok", "ok/ok", "ok/ok"),
     "programs:records": ("login/login", "404/404", "404/404", "404/404", "404/404", "ok/ok"),
     "reporting:accounts-new": ("login/login", "404/404", "404/404", "ok/ok", "ok/ok", "ok/ok"),
+    "reporting:approve-selected": ("login/login", "405/404", "405/404", "405/ok", "405/ok", "405/ok"),
     "reporting:completeness": ("login/login", "404/404", "404/404", "ok/ok", "ok/ok", "ok/ok"),
     "reporting:decide": ("login/login", "405/404", "405/404", "405/ok", "405/404", "405/ok"),
     "reporting:detail": ("login/login", "ok/ok", "404/404", "ok/ok", "404/404", "ok/ok"),
@@ -134,6 +142,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "reporting:home": ("login/login", "ok/ok", "ok/ok", "404/404", "404/404", "404/404"),
     "reporting:notifications": ("login/login", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
     "reporting:queue": ("login/login", "404/404", "404/404", "ok/ok", "ok/ok", "ok/ok"),
+    "reporting:remind-late": ("login/login", "405/404", "405/404", "405/ok", "405/ok", "405/ok"),
     "reporting:review": ("login/login", "404/404", "404/404", "ok/ok", "404/404", "ok/ok"),
     "reporting:start": ("login/login", "405/ok", "405/ok", "405/404", "405/404", "405/404"),
     "set_language": ("ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok", "ok/ok"),
