@@ -55,28 +55,36 @@ def load_demo() -> None:
 
 
 class Journey:
-    """A role's month on the site. ``look`` inspects the page it is on and remembers its URL
-    and its links; ``finish`` opens every remembered URL again at phone width, follows every
-    link seen outside the admin, and fails with every problem found on the way, so one run
-    lists them all."""
+    """A role's month on the site, in two browsers: a desktop one (1366 px) that does the
+    work, and a phone (375 px) that opens each page the desktop looked at, right after it,
+    in the same state of the data (a page load and the checks only, to keep time down).
+    ``look`` inspects the page at both widths and remembers its links; ``finish`` follows
+    every link seen outside the admin and fails with every problem found on the way, so
+    one run lists them all."""
 
     def __init__(self, browser, base: str, role: str):
         self.browser, self.base, self.role = browser, base, role
-        self.username: str | None = None
-        self.seen: dict[str, str] = {}  # URL -> page name, in the order first seen
         self.problems: list[str] = []
         self.links: dict[str, str] = {}  # same-site link -> the page it was first seen on
         self.page = None
+        self.phone = None
 
-    def open(self, path: str = "/", *, width: int = DESKTOP_WIDTH):
-        """A new page (a new browser context: logged out) on ``path``."""
-        self.page = open_page(self.browser, self.base + path, width=width)
+    def open(self, path: str = "/"):
+        """The desktop page on ``path``, logged out (and a phone page beside it)."""
+        self.page = open_page(self.browser, self.base + path, width=DESKTOP_WIDTH)
+        self.phone = open_page(self.browser, width=PHONE_WIDTH)
+        self.phone.site_host = self.page.site_host
         return self.page
 
-    def log_in(self, username: str, *, width: int = DESKTOP_WIDTH):
-        """Log in through the login page (inspected on the way); returns the page it lands on."""
-        self.username = username
-        page = self.open("/accounts/login/", width=width)
+    def log_in(self, username: str):
+        """Log in through the login page, inspected on the way, on the desktop and on the
+        phone; returns the desktop page where the log-in lands."""
+        self.page = self._log_in(username, DESKTOP_WIDTH)
+        self.phone = self._log_in(username, PHONE_WIDTH)
+        return self.page
+
+    def _log_in(self, username: str, width: int):
+        page = open_page(self.browser, self.base + "/accounts/login/", width=width)
         self.check(page, "login", width=width)
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
@@ -91,12 +99,13 @@ class Journey:
         except PageProblems as problems:
             self.problems.extend(problems.problems)
 
-    def look(self, name: str, page=None) -> None:
-        """Inspect the page at desktop width and remember it for the phone visit."""
-        page = page or self.page
+    def look(self, name: str) -> None:
+        """Inspect the desktop page, then the same URL on the phone; remember its links."""
+        page = self.page
         page.wait_for_load_state("networkidle")
         self.check(page, name, width=DESKTOP_WIDTH)
-        self.seen.setdefault(page.url.split("#")[0], name)
+        self.phone.goto(page.url)
+        self.check(self.phone, name, width=PHONE_WIDTH)
         if "/admin/" not in page.url:  # the admin's links are Django's (tests/security covers them)
             for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
                 href = href.split("#")[0]
@@ -105,15 +114,11 @@ class Journey:
 
     def note(self, problem: str) -> None:
         """A problem that is not a page's look (a link that is missing, say)."""
-        self.problems.append(f"{self.page.url if self.page else self.base} [{self.role}] {problem}")
+        self.problems.append(f"{self.page.url} [{self.role}] {problem}")
 
     def finish(self) -> None:
-        page = self.log_in(self.username, width=PHONE_WIDTH) if self.username else self.open(width=PHONE_WIDTH)
-        for url, name in self.seen.items():
-            page.goto(url)
-            self.check(page, name, width=PHONE_WIDTH)
-        for href, source in self.links.items():  # as the role: same cookies
-            status = page.request.get(href).status
+        for href, source in self.links.items():  # as the role: the same cookies
+            status = self.page.request.get(href).status
             if status >= 400:
                 self.problems.append(f"{source} [{self.role}] link answers {status}: {href}")
         assert not self.problems, (f"{len(self.problems)} problem(s) on the {self.role}'s pages:\n"

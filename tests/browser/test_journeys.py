@@ -1,6 +1,7 @@
 """Each role's month on the demo city, in a real browser: what the role does, page by page,
-every page inspected (``checks.inspect``) at 1366 px as it is used and again at 375 px.
-A journey fails with the list of every problem it met, so one run shows them all."""
+every page inspected (``checks.inspect``) at 1366 px as it is used and at 375 px right
+after, every link seen followed. A journey fails with the list of every problem it met, so
+one run shows them all."""
 import csv
 import io
 import zipfile
@@ -114,6 +115,8 @@ def test_city_staff_drill_into_a_figure_build_the_briefing_move_a_registry_and_a
     page.click("#content form input[type=submit]")
     city.look("admin-import-preview")
     page.click("form input[type=submit][name=confirm], form input[type=submit]:not([name])")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".messagelist .success").count(), "the import was not confirmed"
     city.look("admin-imported")
 
     october = Period.objects.get(month=date(2020, 10, 1))
