@@ -39,6 +39,7 @@ def load_demo() -> None:
     next journeys get that copy back in a few milliseconds instead of loading again for
     several seconds; on PostgreSQL each journey loads the demo."""
     cache.clear()
+    connection.ensure_connection()
     if _snapshot and connection.vendor == "sqlite":
         _snapshot[0].backup(connection.connection)
     else:
