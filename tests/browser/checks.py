@@ -131,6 +131,15 @@ _LOOK = r"""
     }
     return name;
   };
+  // Where on the page: the heading of the section (or the caption of the table) around it.
+  const within = (el) => {
+    const table = el.closest("table");
+    const caption = table && table.querySelector("caption");
+    const section = el.closest("section, article, fieldset, form");
+    const heading = section && section.querySelector("h1, h2, h3, legend");
+    const label = (caption || heading || {}).textContent;
+    return label ? `${describe(el)} under "${label.trim().slice(0, 40)}"` : describe(el);
+  };
 
   // Charts: .chart, or anything holding an ECharts instance.
   const charts = new Set([...document.querySelectorAll(".chart, [_echarts_instance_]")]);
@@ -191,7 +200,7 @@ _LOOK = r"""
         const parent = el.parentElement;
         if (parent && parent !== document.body
             && parent.getBoundingClientRect().right > window.innerWidth + 1) continue;
-        culprits.push(`${describe(el)} (right edge at ${Math.round(box.right)} px)`);
+        culprits.push(`${within(el)} (right edge at ${Math.round(box.right)} px)`);
       }
     }
     result.overflow = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
@@ -213,7 +222,7 @@ _LOOK = r"""
       for (const rect of range.getClientRects()) {
         if (rect.width > 0 && rect.height > 0) tops.add(Math.round(rect.top));
       }
-      if (tops.size > 1) result.wrapped.push({number: match[0], where: describe(parent)});
+      if (tops.size > 1) result.wrapped.push({number: match[0], where: within(parent)});
     }
   }
   return result;
