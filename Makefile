@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PORT ?= 8000
 
-.PHONY: run test install lint migrations-check deploy-check messages clean bench check-hard
+.PHONY: run test install lint migrations-check deploy-check messages clean bench check-hard screens
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ check-hard: install
 	rm -f tests/artifacts/check-hard.txt
 	$(PY) -m pytest tests/hard tests/security -o addopts="--strict-markers -p no:cacheprovider -p no:locust"
 	@cat tests/artifacts/check-hard.txt
+
+## Each role's journey in the browser (tests/browser), saving a full-page screenshot of every
+## page at 1366 and 375 px to docs/screens/<role>-<width>-<page>.png. The page checks still
+## apply: screenshots are of a passing product, so the target fails if a journey finds a problem
+## (the screenshots are saved first, so the failing pages can be looked at).
+screens: install
+	SCREENS=1 $(PY) -m pytest tests/browser/test_journeys.py -q
 
 lint: install
 	$(VENV)/bin/ruff check .
