@@ -60,7 +60,7 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
     _append(sheet, [_("Data as of %(day)s") % {"day": month_end.isoformat()}])
     sheet.append([])
     header = [_("Target"), _("Unit"), _("Target value"), _("Deadline"), _("Value"), _("Change since last month"),
-              _("Achieved (%)"), _("Status"), _("Forecast for the deadline")]
+              _("Achieved (%)"), _("Status"), _("Forecast for the deadline"), _("Reached on the deadline")]
     _append(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -69,14 +69,15 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
         before = snapshots.get((target.pk, city.pk if city else None, previous))
         value = now.value if now else None
         change = value - before.value if now and before else None
-        status = percent = forecast = None
+        status = percent = forecast = reached = None
         goal, baseline = target.goal()
         result = None if value is None else target.pace_at(value=value, as_of=month_end, goal=goal, baseline=baseline,
                                                             history=history.get(target.pk, [])[:-1])
         if result is not None:
-            status, percent, forecast = str(result.status.label), result.percent, result.forecast
+            status, percent = str(result.status.label), result.percent
+            forecast, reached = result.forecast, result.reached
         _append(sheet, [target.label, target.unit, _number(target.value), target.deadline, _number(value),
-                      _number(change), _number(percent), status, _number(forecast)])
+                      _number(change), _number(percent), status, _number(forecast), _number(reached)])
     progress(50)
 
     counties = [r for r in places if r.level == Level.COUNTY]
@@ -89,7 +90,7 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
             _number(snapshots[(t.pk, county.pk, month_end)].value) if (t.pk, county.pk, month_end) in snapshots
             else None for t in targets
         ]])
-    for column in ("A", "B", "C", "D", "E", "F", "G", "H", "I"):
+    for column in ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J"):
         sheet.column_dimensions[column].width = 18
     sheet.column_dimensions["A"].width = 30
     county_sheet.column_dimensions["A"].width = 16
