@@ -104,3 +104,15 @@ def test_no_chart_legend_lies_over_its_axes_on_a_desktop_or_a_phone(browser, liv
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert page.errors == []
     shot(page, f"city-{viewport['width']}")
+
+
+def test_a_county_officer_sees_no_link_he_cannot_follow(browser, live_server, changge_user, program):
+    page = log_in(browser, live_server.url, changge_user.username, **PHONE)
+    assert page.url.endswith(reverse("programs:progress", args=[program.pk]))
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert any("/programs/targets/" in link for link in links)  # his own division's records
+    answers = {link: page.request.get(link).status for link in sorted(set(links))}
+    assert {link: status for link, status in answers.items() if status != 200} == {}
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.errors == []
+    shot(page, "county-375")
