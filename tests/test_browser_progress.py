@@ -2,6 +2,7 @@
 first thing in the morning: the history charts drawn, their legends clear of the axes on a
 desktop and on a phone, every link one may follow. Screenshots go to tests/artifacts/."""
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 ARTIFACTS = Path(__file__).parent / "artifacts"
 DESKTOP = {"width": 1366, "height": 900, "locale": "zh-CN"}
 PHONE = {"width": 375, "height": 740, "locale": "zh-CN"}
+NARROW_PHONE = {"width": 320, "height": 640, "locale": "zh-CN"}  # the narrowest phones in use
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -116,3 +118,41 @@ def test_a_county_officer_sees_no_link_he_cannot_follow(browser, live_server, ch
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.errors == []
     shot(page, "county-375")
+
+
+# The text of every figure and place name in the page's tables, and whether it sits on one line.
+NUMBERS_ON_ONE_LINE = """() => [...document.querySelectorAll('main table .num, main table.counties th[scope=row]')]
+    .map(cell => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const boxes = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        boxes.push(...[...range.getClientRects()].filter(r => r.width > 0));
+    }
+    // One line: the boxes of all its text overlap vertically.
+    const top = Math.max(...boxes.map(r => r.top)), bottom = Math.min(...boxes.map(r => r.bottom));
+    return [cell.innerText.trim(), top < bottom];
+})"""
+
+
+def test_on_a_phone_the_page_reads_in_chinese_and_no_figure_or_place_wraps_in_its_cell(browser, live_server, city_user,
+                                                                               program):
+    services.target_split_set(target=program.targets.get(metric_key="livestream.brands_incubated"),
+                              parts={region("长葛市"): 30, region("禹州市"): 20})
+    services.rollup_backfill(start=date(2021, 12, 31), end=date(2021, 12, 31))
+    page = log_in(browser, live_server.url, city_user.username, **NARROW_PHONE)
+    for summary in page.locator("main details summary").all():
+        summary.click()
+    cells = page.evaluate(NUMBERS_ON_ONE_LINE)
+    assert len(cells) > 30
+    assert [text for text, one_line in cells if not one_line] == []
+    # Nothing in English: the words on the page and its labels (the program's own name
+    # and the records' are data, in Chinese here).
+    text = page.locator("main").inner_text()
+    labels = page.evaluate("""() => [...document.querySelectorAll('main [title], main [aria-label]')]
+        .map(e => (e.title || '') + ' ' + (e.getAttribute('aria-label') || '')).join(' ')""")
+    assert re.findall(r"[A-Za-z]{2,}", text + " " + labels) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW_PHONE["width"]
+    shot(page, "city-320-tables")
