@@ -10,6 +10,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -60,7 +61,7 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
     _append(sheet, [_("Data as of %(day)s") % {"day": month_end.isoformat()}])
     sheet.append([])
     header = [_("Target"), _("Unit"), _("Target value"), _("Deadline"), _("Value"), _("Change since last month"),
-              _("Achieved (%)"), _("Status"), _("Forecast for the deadline")]
+              _("Achieved (%)"), _("Status"), _("Forecast for the deadline"), _("Reached on the deadline")]
     _append(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -69,14 +70,15 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
         before = snapshots.get((target.pk, city.pk if city else None, previous))
         value = now.value if now else None
         change = value - before.value if now and before else None
-        status = percent = forecast = None
+        status = percent = forecast = reached = None
         goal, baseline = target.goal()
         result = None if value is None else target.pace_at(value=value, as_of=month_end, goal=goal, baseline=baseline,
                                                             history=history.get(target.pk, [])[:-1])
         if result is not None:
-            status, percent, forecast = str(result.status.label), result.percent, result.forecast
+            status, percent = str(result.status.label), result.percent
+            forecast, reached = result.forecast, result.reached
         _append(sheet, [target.label, target.unit, _number(target.value), target.deadline, _number(value),
-                      _number(change), _number(percent), status, _number(forecast)])
+                      _number(change), _number(percent), status, _number(forecast), _number(reached)])
     progress(50)
 
     counties = [r for r in places if r.level == Level.COUNTY]
@@ -84,12 +86,24 @@ def briefing_workbook(*, program: Program, month_end: date, progress: Callable[[
     _append(county_sheet, [_("County-level division"), *[target.label for target in targets]])
     for cell in county_sheet[1]:
         cell.font = Font(bold=True)
+    def value_at(target, region):
+        snapshot = snapshots.get((target.pk, region.pk, month_end)) if region is not None else None
+        return snapshot.value if snapshot else None
+
     for county in counties:
-        _append(county_sheet, [county.name, *[
-            _number(snapshots[(t.pk, county.pk, month_end)].value) if (t.pk, county.pk, month_end) in snapshots
-            else None for t in targets
-        ]])
-    for column in ("A", "B", "C", "D", "E", "F", "G", "H", "I"):
+        _append(county_sheet, [county.name, *[_number(value_at(t, county)) for t in targets]])
+    # What the city holds at city level (市本级), then the city's figure: the rows add up.
+    city_level = []
+    for target in targets:
+        total = value_at(target, city)
+        in_counties = [value for value in (value_at(target, county) for county in counties) if value is not None]
+        city_level.append(None if total is None else total - sum(in_counties, Decimal(0)))
+    city_level_label = pgettext("records held by the city itself", "City level")
+    _append(county_sheet, [city_level_label, *[_number(value) for value in city_level]])
+    _append(county_sheet, [_("Total"), *[_number(value_at(t, city)) for t in targets]])
+    for cell in county_sheet[county_sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column in ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J"):
         sheet.column_dimensions[column].width = 18
     sheet.column_dimensions["A"].width = 30
     county_sheet.column_dimensions["A"].width = 16

@@ -15,6 +15,11 @@ to the target on its deadline. The status, in this order:
 The forecast extends the trend of the last ``TREND_DAYS`` days (a least-squares line
 through the snapshots in that window and today's value) to the deadline. With fewer than
 two dates in the window the trend runs from the baseline instead.
+
+Once the day is past the deadline there is nothing left to forecast: the pace says what
+was *reached* on the deadline (the last snapshot on or before it) and the status is met
+or missed by that value alone. A value that reaches the target only after the deadline
+does not make it met.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,8 +47,14 @@ class Pace:
     #: What the value should be on the day, on the straight line.
     expected: Decimal
     status: Status
-    #: The value expected on the deadline at the current trend (never below zero).
-    forecast: Decimal
+    #: The value expected on the deadline at the current trend (never below zero); None
+    #: once the deadline has passed.
+    forecast: Decimal | None
+    #: Once the deadline has passed: the value reached on the deadline (None before it, and
+    #: when no snapshot on or before the deadline is known).
+    reached: Decimal | None = None
+    #: Whether the day is past the deadline: the pace then reports, it no longer forecasts.
+    past_deadline: bool = False
 
 
 def expected_value(*, baseline_value: Decimal, baseline_on: date, target: Decimal, deadline: date,
@@ -87,16 +98,31 @@ def _least_squares_slope(points: dict[date, Decimal]) -> Decimal:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
+def value_on(*, history: list[tuple[date, Decimal]], day: date) -> Decimal | None:
+    """The value of the last snapshot of ``history`` on or before ``day`` (None for none)."""
+    earlier = [(when, value) for when, value in history if when <= day]
+    return Decimal(max(earlier, key=lambda point: point[0])[1]) if earlier else None
+
+
 def pace(*, value: Decimal, target: Decimal, deadline: date, baseline_value: Decimal, baseline_on: date,
          as_of: date, history: list[tuple[date, Decimal]] = ()) -> Pace:
     """How ``value`` on ``as_of`` stands against ``target`` due on ``deadline`` (see the module)."""
     value, target, baseline_value = Decimal(value), Decimal(target), Decimal(baseline_value)
     expected = expected_value(baseline_value=baseline_value, baseline_on=baseline_on, target=target,
                               deadline=deadline, as_of=as_of)
+    if as_of > deadline:
+        reached = value_on(history=list(history), day=deadline)
+        judged = value if reached is None else reached
+        return Pace(
+            percent=_percent(value, target),
+            expected=expected.quantize(Decimal("0.01"), ROUND_HALF_UP),
+            status=Status.MET if judged >= target else Status.MISSED,
+            forecast=None,
+            reached=None if reached is None else reached.quantize(Decimal("0.01"), ROUND_HALF_UP),
+            past_deadline=True,
+        )
     if value >= target:
         status = Status.MET
-    elif as_of > deadline:
-        status = Status.MISSED
     else:
         margin = TOLERANCE * abs(target - baseline_value)
         if value - expected >= margin and margin > 0:
@@ -107,10 +133,14 @@ def pace(*, value: Decimal, target: Decimal, deadline: date, baseline_value: Dec
             status = Status.BEHIND
     forecast = trend_forecast(history=list(history), value=value, as_of=as_of, deadline=deadline,
                               baseline_value=baseline_value, baseline_on=baseline_on)
-    percent = (value * 100 / target) if target else Decimal(100)
     return Pace(
-        percent=percent.quantize(Decimal("0.1"), ROUND_HALF_UP),
+        percent=_percent(value, target),
         expected=expected.quantize(Decimal("0.01"), ROUND_HALF_UP),
         status=status,
         forecast=forecast.quantize(Decimal("0.01"), ROUND_HALF_UP),
     )
+
+
+def _percent(value: Decimal, target: Decimal) -> Decimal:
+    percent = (value * 100 / target) if target else Decimal(100)
+    return percent.quantize(Decimal("0.1"), ROUND_HALF_UP)

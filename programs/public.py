@@ -49,6 +49,8 @@ def _progress_rows(region_id: int | None) -> list[dict]:
             "status": result.status.value if result else None,
             "status_label": str(result.status.label) if result else None,
             "forecast": result.forecast if result else None,
+            "past_deadline": bool(result and result.past_deadline),
+            "reached": result.reached if result else None,
             "as_of": latest,
             "computed_at": now["computed_at"],
             "history": [(p["as_of"], p["value"]) for p in points],

@@ -4,6 +4,7 @@ A progress page costs a fixed handful of queries whatever the size of the regist
 targets, splits, the snapshots of the shown date and the history, each one query.
 """
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
-from xuchang_ecom.accounts.scoping import regions_in_scope, user_region, user_sees_everything
+from xuchang_ecom.accounts.scoping import region_in_scope, user_region, user_sees_everything
 from xuchang_ecom.common.metrics import Metric, get_metric
 from xuchang_ecom.regions.models import Level, Region
 
@@ -53,6 +54,8 @@ class PlaceProgress:
     goal: Decimal | None = None
     pace: Pace | None = None
     history: list[tuple[date, Decimal]] = field(default_factory=list)
+    #: Whether the user may open the records behind the number (``region_records_visible``).
+    may_open: bool = False
 
 
 @dataclass
@@ -61,6 +64,10 @@ class TargetProgress:
     metric: Metric | None
     city: PlaceProgress | None
     counties: list[PlaceProgress]
+    #: For a user who sees every county-level division: what the city holds at city level
+    #: (市本级), the city's figure less the divisions' figures, so that the county table
+    #: adds up to the city's figure. None otherwise.
+    city_level: Decimal | None = None
 
     @property
     def is_indicator(self) -> bool:
@@ -86,9 +93,10 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
         places = Q(region__level__in=[Level.CITY, Level.COUNTY])
     else:
         places = Q(region__level=Level.CITY) | Q(region=user_region(user))
-    # The history is the month ends (the chart) and the days of the pace's trend window.
+    # The history is the month ends (the chart), the days of the pace's trend window, and the
+    # deadlines (what a target reached on its deadline, once it has passed).
     dates = Q(as_of__in=month_ends(min(program.starts_on, as_of), as_of)) | Q(
-        as_of__gte=as_of - timedelta(days=TREND_DAYS))
+        as_of__gte=as_of - timedelta(days=TREND_DAYS)) | Q(as_of__in={t.deadline for t in targets if t.deadline})
     rows = (
         Snapshot.objects.filter(places, dates, target__in=targets, as_of__lte=as_of)
         .select_related("region")
@@ -98,6 +106,7 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
     for row in rows:
         history[(row.target_id, row.region_id)].append(row)
     splits = {(part.target_id, part.county_id): part for part in CountyTarget.objects.filter(target__in=targets)}
+    may_open = region_records_visible(user=user, regions={snapshots[-1].region for snapshots in history.values()})
 
     result = []
     for target in targets:
@@ -112,7 +121,7 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
             latest = snapshots[-1]
             place = PlaceProgress(
                 region=latest.region, value=latest.value, computed_at=latest.computed_at,
-                history=[(s.as_of, s.value) for s in snapshots],
+                history=[(s.as_of, s.value) for s in snapshots], may_open=latest.region_id in may_open,
             )
             place.goal, baseline = target.goal(splits.get((target.pk, latest.region_id)),
                                                county=latest.region.level == Level.COUNTY)
@@ -121,7 +130,11 @@ def target_progress_list(*, user, program: Program, as_of: date) -> list[TargetP
             places.append(place)
         city = next((p for p in places if p.region.level == Level.CITY), None)
         counties = [p for p in places if p.region.level == Level.COUNTY]
-        result.append(TargetProgress(target=target, metric=metric, city=city, counties=counties))
+        city_level = None
+        if city is not None and user_sees_everything(user):
+            city_level = city.value - sum((p.value for p in counties), Decimal(0))
+        result.append(TargetProgress(target=target, metric=metric, city=city, counties=counties,
+                                     city_level=city_level))
     return result
 
 
@@ -147,10 +160,18 @@ def target_metric(target: Target) -> Metric:
         raise Http404 from None
 
 
+def region_records_visible(*, user, regions: Iterable[Region]) -> set[int]:
+    """The pks of those of ``regions`` whose records ``user`` may open in the drill-down
+    (``target_records`` asks it too): the places in the user's area, by the scoping rule
+    (``accounts.scoping.region_in_scope``, the division nodes of ``regions_in_scope``).
+    Pages ask it to show only the links a user may follow; it runs no query."""
+    return {region.pk for region in regions if region_in_scope(user=user, region=region)}
+
+
 def target_records(*, user, target: Target, region: Region, as_of: date) -> QuerySet:
     """The records behind ``target``'s number at ``region`` on ``as_of``, as ``user`` may
     see them: the drill-down. Raises Http404 for a place outside the user's area."""
-    if not regions_in_scope(user=user).filter(pk=region.pk).exists():
+    if region.pk not in region_records_visible(user=user, regions=[region]):
         raise Http404
     metric = target_metric(target)
     records = metric.records(as_of).visible_to(user)

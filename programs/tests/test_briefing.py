@@ -10,6 +10,7 @@ from livestream import services as livestream
 from programs import services
 from programs.models import Briefing, BriefingStatus, Program
 from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.regions.models import Level, Region
 
 from .factories import plan
 
@@ -92,3 +93,20 @@ def test_county_staff_may_neither_ask_for_nor_download_a_briefing(client, changg
     assert client.post(reverse("programs:briefing-request", args=[program.pk]), {"month": "2021-05"}).status_code \
         == 403
     assert client.get(reverse("programs:briefing-download", args=[briefing.pk])).status_code == 404
+
+
+def test_the_county_sheet_adds_up_to_the_city_with_a_city_level_and_a_total_row(city_user, program):
+    # Two more brands: one in 禹州市, one held at city level (in no county-level division).
+    livestream.brand_create(user=city_user, name="示例品牌禹州", region=region("禹州市"), incubated_on=date(2021, 5, 5))
+    livestream.brand_create(user=city_user, name="市直品牌", region=Region.objects.get(level=Level.CITY),
+                            incubated_on=date(2021, 5, 6))
+    briefing = Briefing.objects.create(program=program, month=date(2021, 5, 31), requested_by=city_user)
+    services.briefing_build(briefing_id=briefing.pk)
+    briefing.refresh_from_db()
+    rows = list(workbook(briefing).worksheets[1].iter_rows(values_only=True))
+    header, *counties, city_level, total = rows
+    assert (city_level[0], total[0]) == ("市本级", "合计")
+    brands = header.index("孵化网红品牌")
+    assert (city_level[brands], total[brands]) == (1, 5)
+    for column in range(1, len(header)):
+        assert sum(row[column] or 0 for row in counties) + city_level[column] == total[column]

@@ -67,9 +67,38 @@ def test_a_target_met_early_stays_met_and_counts_past_one_hundred_percent():
 
 
 def test_a_target_short_after_its_deadline_is_missed():
-    result = anchors(870, date(2023, 1, 1), steady_history(870 / DAYS, DEADLINE))
+    result = anchors(870, date(2023, 1, 1), [*steady_history(870 / DAYS, DEADLINE), (DEADLINE, 870)])
     assert result.status == Status.MISSED
-    assert result.forecast == Decimal(870)
+    assert result.reached == Decimal(870)
+
+
+def test_years_after_the_deadline_the_pace_reports_what_was_reached_on_it_and_forecasts_nothing():
+    history = [(date(2022, 11, 30), 6), (DEADLINE, 7), (date(2023, 6, 30), 9), (date(2025, 12, 31), 9)]
+    result = pace(value=Decimal(9), target=Decimal(10), deadline=DEADLINE, baseline_value=Decimal(0),
+                  baseline_on=BASELINE_ON, as_of=date(2026, 12, 1),
+                  history=[(d, Decimal(v)) for d, v in history])
+    assert result.past_deadline
+    assert result.forecast is None
+    assert result.reached == Decimal(7)
+    assert result.status == Status.MISSED  # 7 of 10 on the deadline; 9 later does not count
+    assert result.percent == Decimal("90.0")  # today's figure against the target
+
+
+def test_a_target_met_on_its_deadline_stays_met_after_it():
+    history = [(date(2022, 11, 30), 900), (DEADLINE, 1000)]
+    result = anchors(1000, date(2024, 1, 1), history)
+    assert (result.status, result.reached, result.forecast) == (Status.MET, Decimal(1000), None)
+
+
+def test_without_a_snapshot_on_the_deadline_the_last_one_before_it_is_what_was_reached():
+    result = anchors(950, date(2023, 3, 31), [(date(2022, 12, 15), 940), (date(2023, 1, 31), 945)])
+    assert result.reached == Decimal(940)
+    assert result.status == Status.MISSED
+
+
+def test_before_the_deadline_the_pace_forecasts_and_reports_nothing_reached():
+    result = anchors(500, BASELINE_ON + timedelta(days=DAYS // 2))
+    assert not result.past_deadline and result.reached is None and result.forecast is not None
 
 
 def test_the_forecast_follows_the_last_ninety_days_not_the_whole_history():

@@ -1,6 +1,8 @@
 """The progress page and its drill-down, for each role."""
 import re
 from datetime import date
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from livestream import services as livestream
 from programs import services
 from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.regions.models import Level, Region
 
 from .factories import plan
 
@@ -112,3 +115,82 @@ def test_staff_landing_before_any_program_is_entered_are_told_what_to_do(client,
     response = client.get(reverse("programs:list"))
     assert response.status_code == 200
     assert "尚未录入任何规划" in response.content.decode()
+
+
+class CountyTables(HTMLParser):
+    """The rows of each county table on the page, as ``{target heading id: [(row head,
+    value cell), …]}``, body rows then the footer's."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.section, self.row, self.cell = {}, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and attrs.get("aria-labelledby", "").startswith("target-"):
+            self.section = attrs["aria-labelledby"]
+        elif tag == "table" and "counties" in (attrs.get("class") or "") and self.section:
+            self.tables[self.section] = []
+        elif tag == "tr" and self.section in self.tables:
+            self.row = []
+        elif tag in ("th", "td") and self.row is not None:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            self.row.append(self.cell.strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.row and self.row[0] not in ("县（市、区）",):
+                self.tables[self.section].append((self.row[0], self.row[1]))
+            self.row = None
+        elif tag == "section":
+            self.section = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def county_tables(html: str) -> dict:
+    parser = CountyTables()
+    parser.feed(html)
+    return parser.tables
+
+
+def number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def test_each_county_table_adds_up_to_the_city_with_a_city_level_and_a_total_row(client, city_user, program):
+    # Two anchors held at city level, in no county-level division.
+    city = Region.objects.get(level=Level.CITY)
+    for n in range(2):
+        livestream.anchor_create(user=city_user, display_name=f"市直主播{n}", region=city,
+                                 cultivated_on=date(2021, 7, 1))
+    services.rollup_backfill(start=date(2021, 12, 31), end=AS_OF)
+    html = page(client, city_user, program).content.decode()
+    tables = county_tables(html)
+    assert len(tables) == 4  # one per target
+    for rows in tables.values():
+        *counties, (city_level, held), (total, together) = rows
+        assert (city_level, total) == ("市本级", "合计")
+        assert sum((number(value) for _name, value in counties), number(held)) == number(together)
+    anchors = tables[f"target-{anchors_target(program).pk}"]
+    assert anchors[-2:] == [("市本级", "2"), ("合计", "6")]
+    # The total is the city's figure shown above the table.
+    assert re.search(r'class="figure">\s*<a [^>]*>6</a>', html)
+
+
+def test_county_staff_see_no_city_level_or_total_row_they_could_not_add_up(client, changge_user, program):
+    rows = county_tables(page(client, changge_user, program).content.decode())
+    assert rows and all([name for name, _value in table] == ["长葛市"] for table in rows.values())
+
+
+def test_county_staff_see_the_city_figure_without_a_link_they_could_not_follow(client, changge_user, program):
+    html = page(client, changge_user, program).content.decode()
+    city = Region.objects.get(level=Level.CITY)
+    links = re.findall(r'href="([^"]*/programs/targets/[^"]*)"', html)
+    assert links and not any(f"/places/{city.pk}/" in link for link in links)
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200

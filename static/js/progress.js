@@ -2,31 +2,39 @@
 // The numbers are also in the page's tables; the charts are for the eye only.
 (function () {
   "use strict";
+  // The legend sits on a line of its own above the plot (scrolling sideways rather than
+  // wrapping onto the plot on a narrow screen); containLabel keeps the axis labels inside
+  // the chart, so neither overlaps the other at any width.
+  var LEGEND_HEIGHT = 24;
   function draw() {
+    if (!window.echarts) { return; }
     var data = JSON.parse(document.getElementById("progress-charts").textContent);
-    var lang = document.documentElement.lang || "zh-hans";
+    var zh = (document.documentElement.lang || "zh-hans").indexOf("zh") === 0;
+    var charts = [];
     document.querySelectorAll(".chart[data-target]").forEach(function (el) {
-      var d = data[el.dataset.target];
-      if (!d || !window.echarts) { return; }
+      var d = data.targets[el.dataset.target];
+      if (!d || !d.dates.length) { return; }
       var actual = d.dates.map(function (day, i) { return [day, d.values[i]]; });
-      var series = [{ name: el.dataset.actual || "", type: "line", data: actual, showSymbol: false }];
+      var series = [{ name: data.labels.value, type: "line", data: actual, showSymbol: false }];
       if (d.goal !== null && d.deadline) {
         series.push({
-          type: "line", data: [d.baseline, [d.deadline, d.goal]], showSymbol: false,
+          name: data.labels.path, type: "line", data: [d.baseline, [d.deadline, d.goal]], showSymbol: false,
           lineStyle: { type: "dashed" }, silent: true,
         });
       }
-      var chart = echarts.init(el, null, { renderer: "svg", locale: lang.indexOf("zh") === 0 ? "ZH" : "EN" });
+      var chart = echarts.init(el, null, { renderer: "canvas", locale: zh ? "ZH" : "EN" });
       chart.setOption({
         animation: false,
-        grid: { left: 48, right: 16, top: 16, bottom: 32 },
+        legend: { type: "scroll", top: 0, left: "center", height: LEGEND_HEIGHT, itemHeight: 10 },
+        grid: { left: 8, right: 16, top: LEGEND_HEIGHT + 16, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis" },
-        xAxis: { type: "time" },
+        xAxis: { type: "time", axisLabel: { hideOverlap: true } },
         yAxis: { type: "value", min: 0 },
         series: series,
       });
-      window.addEventListener("resize", function () { chart.resize(); });
+      charts.push(chart);
     });
+    window.addEventListener("resize", function () { charts.forEach(function (chart) { chart.resize(); }); });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
