@@ -13,8 +13,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views import main
 from django.db import models
+from django.templatetags.static import static
 from django.utils import formats, numberformat
-from django.utils.translation import gettext_noop
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 
 # Django's admin templates' strings that its zh_Hans catalogue lacks (the index's table
 # headers for screen readers, new in Django 5.1): named here so that makemessages keeps
@@ -92,6 +94,14 @@ def display_for_value(value, empty_value_display, boolean=False):
     return utils.display_for_value(value, empty_value_display, boolean)
 
 
+def boolean_icon(value):
+    """Django's yes/no icon with its alternative text in the reader's language: Django's
+    own says ``True``/``False`` in English to a screen reader on a Chinese page."""
+    icon, text = {True: ("yes", gettext("Yes")), False: ("no", gettext("No")),
+                  None: ("unknown", gettext("Unknown"))}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
 class AdminConfig(DjangoAdminConfig):
     default_site = "xuchang_ecom.common.adminsite.AdminSite"
 
@@ -101,3 +111,5 @@ class AdminConfig(DjangoAdminConfig):
         # Django offers no setting to group only amounts (see ``grouped_amount``).
         admin_list.display_for_field = helpers.display_for_field = display_for_field
         admin_list.display_for_value = display_for_value
+        # helpers and utils import the icon from admin_list when they draw it.
+        admin_list._boolean_icon = boolean_icon
