@@ -43,7 +43,7 @@ def kwargs_for(name: str, world) -> dict:
         "programs:briefing-status": {"pk": objects["briefing"].pk},
         "programs:briefing-download": {"pk": objects["briefing"].pk},
         "reporting:start": {"period_pk": objects["period"].pk},
-    "reporting:completeness": {"period_pk": objects["period"].pk},
+        "reporting:completeness": {"period_pk": objects["period"].pk},
         "reporting:remind-late": {"period_pk": objects["period"].pk},
         "applications:start": {"call_pk": objects["call"].pk},
         "applications:ranking": {"call_pk": objects["call"].pk},
