@@ -54,7 +54,7 @@ def test_csv_opens_in_chinese_excel(client, program):
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row["key"]: row["actual"] for row in rows}["livestream.brands_incubated"] == "3.00"
+    assert {row["指标代码"]: row["实际值"] for row in rows}["livestream.brands_incubated"] == "3.00"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
