@@ -185,6 +185,8 @@ def test_the_map_draws_the_county_level_divisions_and_follows_the_chosen_figure(
         assert "许昌县" not in texts
         box = the_map.bounding_box()
         assert box["width"] <= width and box["height"] > 200
+        # 东城区, a functional area, has no boundary: the page says so rather than drop it silently.
+        assert page.locator(".map-note").inner_text() == "无单独边界、未在地图上显示：东城区"
 
     def values():
         return {d["name"]: d["value"] for d in the_map.evaluate(

@@ -8,8 +8,10 @@
                  grid: { left: 8, right: 8, top: 24, bottom: 8, containLabel: true } };
   var withLegend = { left: 8, right: 8, top: 64, bottom: 8, containLabel: true };
 
+  function isChinese() { return (document.documentElement.lang || "").indexOf("zh") === 0; }
+
   function init(el) {
-    var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
+    var zh = isChinese();
     return echarts.init(el, null, { renderer: "canvas", locale: zh ? "ZH" : "EN" });
   }
 
@@ -42,16 +44,29 @@
         animation: false,
         // The figure as the table writes it, in the table's unit.
         tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.data ? p.data.text : "—"); } },
-        visualMap: { type: "continuous", min: 0, max: max, left: 8, bottom: 8, itemHeight: 100,
-                     text: [max.toLocaleString(), "0"], calculable: false,
+        // The scale lies under the map, so it covers no division at phone width.
+        visualMap: { type: "continuous", orient: "horizontal", min: 0, max: max, left: "center", bottom: 0,
+                     itemWidth: 12, itemHeight: 160, text: [max.toLocaleString(), "0"], calculable: false,
                      inRange: { color: ["#fdecea", "#b71c1c"] } },
-        series: [{ type: "map", map: "许昌", roam: false, top: 8, bottom: 8, left: 8, right: 8,
-                   label: { show: true, fontSize: 11 }, emphasis: { label: { show: true } },
+        series: [{ type: "map", map: "许昌", roam: false, top: 8, bottom: 40, left: 8, right: 8,
+                   label: { show: true, fontSize: 11, color: "#222", backgroundColor: "rgba(255,255,255,.8)",
+                            padding: [1, 3], borderRadius: 2 },
+                   emphasis: { label: { show: true } },
                    select: { disabled: true }, data: data }]
       }, { replaceMerge: ["series"] });
     }
     select.addEventListener("change", show);
     show();
+    // A division without a boundary of its own (东城区, a functional area) is only in the table.
+    var geo = echarts.getMap("许昌").geoJSON || echarts.getMap("许昌").geoJson;
+    var drawn = geo ? geo.features.map(function (f) { return f.properties.name; }) : [];
+    var missing = counties.map(function (c) { return c.name; })
+      .filter(function (name) { return drawn.length && drawn.indexOf(name) < 0; });
+    var note = el.parentNode.querySelector(".map-note");
+    if (note && missing.length) {
+      note.querySelector("span").textContent = missing.join(isChinese() ? "、" : ", ");
+      note.hidden = false;
+    }
     return chart;
   }
 
