@@ -296,7 +296,8 @@ class BrandPublicListApi(PublicListApi):
 
 def _county_table(data: dict) -> list[dict]:
     labels = [row["key"] for row in data["targets"]] + [row["key"] for row in data["indicators"]]
-    return [{"county": county["name"], **dict(zip(labels, county["targets"] + county["indicators"], strict=True))}
+    return [{"county": county["name"], **dict(zip(labels, county["targets"] + county["indicators"], strict=True)),
+             "kind": county["kind"]}
             for county in data["counties"]]
 
 

@@ -2,7 +2,9 @@
 version (``xuchang_ecom.common.publiccache``). Never a row about a person."""
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
+from xuchang_ecom.common.metrics import get_metric
 from xuchang_ecom.common.publiccache import cached
 from xuchang_ecom.regions.models import Level, Region
 
@@ -58,27 +60,86 @@ def _progress_rows(region_id: int | None) -> list[dict]:
     return rows
 
 
+#: Units an editor may have typed for a target: a stored unit that reads as one of these (in
+#: English or in Chinese) is shown in the visitor's language, like a metric's own unit.
+YUAN = gettext_lazy("yuan")
+KNOWN_UNITS = (gettext_lazy("people"), YUAN, gettext_lazy("mu"), gettext_lazy("sessions"),
+               gettext_lazy("households"), gettext_lazy("enterprises"))
+
+
+def _forms(unit) -> set[str]:
+    forms = set()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            forms.add(str(unit))
+    return forms
+
+
+def _display_unit(metric_key: str, unit: str) -> str:
+    """The unit to show for a target: a target stores its unit as text, in the language of
+    whoever created it (the metric's unit by default), so it is translated when shown, never
+    migrated. A unit that is neither the metric's nor a known one is shown as stored."""
+    try:
+        candidates = (get_metric(metric_key).unit, *KNOWN_UNITS)
+    except KeyError:
+        candidates = KNOWN_UNITS
+    return next((str(candidate) for candidate in candidates if unit in _forms(candidate)), unit)
+
+
+def _with_display_units(rows: list[dict]) -> list[dict]:
+    """The rows with their unit in the visitor's language, and the unit their tables use:
+    amounts in yuan are shown in 万元 (``in_wan``), like every amount on the dashboard."""
+    result = []
+    for row in rows:
+        in_wan = row["unit"] in _forms(YUAN)
+        unit = _display_unit(row["key"], row["unit"])
+        result.append({**row, "unit": unit, "in_wan": in_wan, "table_unit": gettext("10,000 yuan") if in_wan else unit})
+    return result
+
+
 def public_progress(*, county: Region | None = None) -> list[dict]:
     """Every published target and indicator with its latest figure, pace and history, for
     the city or one county-level division; cached per data version and language."""
     language = translation.get_language()
     region_id = county.pk if county else None
-    return cached(f"progress:{region_id or 'city'}:{language}", lambda: _progress_rows(region_id))
+    return cached(f"progress:{region_id or 'city'}:{language}", lambda: _with_display_units(_progress_rows(region_id)))
 
 
 def _counties_rows(latest, target_keys: list[str], indicator_keys: list[str]) -> list[dict]:
     """Each county-level division's latest figures, in the order of ``target_keys`` and
-    ``indicator_keys`` (one query)."""
+    ``indicator_keys``, then a "city level" row and a "total" row (one query).
+
+    A metric's city figure is the sum over the divisions plus the records placed at city
+    level, so the divisions alone do not add up to it: the city-level row holds the
+    difference and the total row the city's figure, each marked by ``kind`` (``county``,
+    ``city_level``, ``total``) so a reader of the open data can tell them apart."""
     rows: dict[int, dict] = {}
-    snapshots = (Snapshot.objects.filter(target__program__is_published=True, as_of=latest, region__level=Level.COUNTY)
-                 .values("region_id", "region__name", "target__metric_key", "value").order_by("region__path"))
+    city: dict[str, object] = {}
+    snapshots = (Snapshot.objects.filter(target__program__is_published=True, as_of=latest,
+                                         region__level__in=(Level.CITY, Level.COUNTY))
+                 .values("region_id", "region__name", "region__level", "target__metric_key", "value")
+                 .order_by("region__path"))
     for row in snapshots:
-        county = rows.setdefault(row["region_id"], {"name": row["region__name"], "values": {}})
+        if row["region__level"] == Level.CITY:
+            city[row["target__metric_key"]] = row["value"]
+            continue
+        county = rows.setdefault(row["region_id"], {"name": row["region__name"], "kind": "county", "values": {}})
         county["values"][row["target__metric_key"]] = row["value"]
-    for county in rows.values():
+    counties = list(rows.values())
+    if counties and city:
+        city_level = {}
+        for key in target_keys + indicator_keys:
+            if city.get(key) is None:
+                city_level[key] = None
+                continue
+            city_level[key] = city[key] - sum(county["values"].get(key) or 0 for county in counties)
+        counties.append({"name": pgettext("county table row", "City level"), "kind": "city_level",
+                         "values": city_level})
+        counties.append({"name": pgettext("county table row", "Total"), "kind": "total", "values": dict(city)})
+    for county in counties:
         county["targets"] = [county["values"].get(key) for key in target_keys]
         county["indicators"] = [county["values"].get(key) for key in indicator_keys]
-    return list(rows.values())
+    return counties
 
 
 def _villages() -> dict:
@@ -130,7 +191,7 @@ def _livestream() -> dict:
 
 
 def _dashboard() -> dict:
-    rows = _progress_rows(None)
+    rows = _with_display_units(_progress_rows(None))
     latest = rows[0]["as_of"] if rows else None
     main_program = next((row["program"] for row in rows if row["target"] is not None), None)
     targets = [row for row in rows if row["target"] is not None and row["program"] == main_program]

@@ -178,8 +178,10 @@ def _dashboard_html() -> str:
                      "labels": [str(_("Taobao villages")), str(_("Taobao towns"))]},
         "livestream": {"months": [row["month"] for row in data["livestream"]["monthly"]],
                        "sessions": [row["sessions"] for row in data["livestream"]["monthly"]],
-                       "sales": [float(row["sales"] or 0) for row in data["livestream"]["monthly"]],
-                       "labels": [str(_("Sessions")), str(_("Sales (yuan)"))]},
+                       # In 万元, like the tables; the axis names the unit.
+                       "sales": [round(float(row["sales"] or 0) / 10_000, 2) for row in data["livestream"]["monthly"]],
+                       "labels": [str(_("Sessions")), str(_("Sales (10,000 yuan)"))],
+                       "units": [str(_("sessions")), str(_("10,000 yuan"))]},
     }
     return render_to_string("dashboard.html", {
         "data": data, "charts": charts, "DEMO_MODE": settings.DEMO_MODE,

@@ -95,3 +95,29 @@ def test_large_figures_read_the_chinese_way_with_the_full_figure_beside(client):
         assert short_figure(9_999) == "9,999"
     with translation.override("en"):
         assert short_figure(1_234_567) == "1,234,567"
+
+
+def test_the_county_table_ends_with_a_city_level_row_and_a_total_that_the_rows_add_up_to(client, program, city_user):
+    from xuchang_ecom.regions.models import Level, Region
+
+    livestream.brand_create(user=city_user, name="市级品牌", region=Region.objects.get(level=Level.CITY),
+                            incubated_on=date(2021, 4, 1))
+    services.rollup_run(as_of=date(2021, 12, 31))
+    rows = client.get("/api/v1/dashboard/counties/").json()
+    assert [row["kind"] for row in rows[-2:]] == ["city_level", "total"]
+    assert {row["kind"] for row in rows[:-2]} == {"county"}
+    assert [row["county"] for row in rows[-2:]] == ["市本级", "合计"]
+    brands = "livestream.brands_incubated"
+    assert Decimal(rows[-2][brands]) == 1 and Decimal(rows[-1][brands]) == 2
+    for key in rows[0]:
+        if key not in ("county", "kind"):
+            assert sum(Decimal(row[key] or 0) for row in rows[:-1]) == Decimal(rows[-1][key]), key
+    html = client.get("/").content.decode()
+    assert 'data-kind="city_level"><th scope="row">市本级</th>' in html
+
+
+def test_an_english_visitor_reads_units_in_english_though_targets_store_them_in_chinese(client, program):
+    html = client.get("/", {"lang": "en"}).content.decode()
+    assert "/ 1,000 people" in html and "/ 1,000 人" not in html
+    progress = client.get("/api/v1/progress/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert {row["unit"] for row in progress} >= {"个", "人"}
