@@ -12,7 +12,7 @@ from livestream import services as livestream
 from programs import services
 from programs.tests.factories import plan
 from villages.tests.factories import DesignationFactory
-from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -49,6 +49,17 @@ def open_page(browser, url, *, width=1280, height=900, locale="en-US"):
 
     page.route("**/*", guard)
     page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def log_in(browser, base: str, username: str, *, next_url: str = "", **viewport):
+    """A page of ``open_page`` logged in as ``username`` (the test password) through the
+    log-in page, on the page the log-in leads to."""
+    page = open_page(browser, f"{base}/accounts/login/" + (f"?next={next_url}" if next_url else ""), **viewport)
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     return page
 

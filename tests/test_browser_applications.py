@@ -11,12 +11,13 @@ import pytest
 from django.utils import timezone
 
 from xuchang_ecom.accounts.models import Role
-from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, make_user, region
+from xuchang_ecom.accounts.tests.factories import make_user, region
 from xuchang_ecom.applications import services
 from xuchang_ecom.applications.models import Application, ApplicationStatus, Notice
 from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, approved_report, call, months_before
 from xuchang_ecom.applications.tests.test_applications import submitted
 
+from .test_browser import log_in as log_in_as
 from .test_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,12 +29,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def log_in(browser, base: str, username: str):
-    page = open_page(browser, f"{base}/accounts/login/", **PHONE)
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+    return log_in_as(browser, base, username, **PHONE)
 
 
 def no_sideways_scroll(page) -> bool:
@@ -119,11 +115,7 @@ def looks_right(page, *allowed: str) -> None:
 
 
 def log_in_at(browser, base: str, username: str, width: int):
-    page = open_page(browser, f"{base}/accounts/login/", width=width, height=800, locale="zh-CN")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page = log_in_as(browser, base, username, width=width, height=800, locale="zh-CN")
     page.errors.clear()  # the landing page is another app's
     return page
 

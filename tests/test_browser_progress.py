@@ -12,9 +12,9 @@ from django.urls import reverse
 from livestream import services as livestream
 from programs import services
 from programs.tests.factories import plan
-from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
+from xuchang_ecom.accounts.tests.factories import region
 
-from .test_browser import open_page
+from .test_browser import log_in as log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -67,12 +67,7 @@ def program(city_user):
 
 
 def log_in(browser, base: str, username: str, **viewport):
-    page = open_page(browser, f"{base}/accounts/login/?next=/programs/", **viewport)
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
-    return page
+    return log_in_as(browser, base, username, next_url="/programs/", **viewport)
 
 
 def shot(page, name: str) -> None:

@@ -9,12 +9,11 @@ from unittest import mock
 
 import pytest
 
-from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD
 from xuchang_ecom.reporting import services
 from xuchang_ecom.reporting.models import Report, ReportEvent, ReportStatus
 from xuchang_ecom.reporting.tests.factories import POVERTY_FIGURES, enterprise_reporter, period
 
-from .test_browser import open_page
+from .test_browser import log_in as log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -26,12 +25,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def log_in(browser, base: str, username: str, screen=PHONE):
-    page = open_page(browser, f"{base}/accounts/login/", **screen)
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+    return log_in_as(browser, base, username, **screen)
 
 
 def go(page, url: str) -> None:
