@@ -53,20 +53,13 @@ def test_a_visitor_reads_the_dashboard_opens_a_county_and_downloads_a_table(jour
     page = visitor.open("/")
     visitor.look("dashboard")
 
-    counties = page.locator("section:has(#counties-title) a[href]")
-    if counties.count():
-        counties.first.click()
-        visitor.look("county")
-        page.go_back()
-    else:
-        visitor.note("the dashboard has no link that opens a county")
-
-    links = page.locator("a[href*='csv'], a[download]")
-    if links.count():
-        data = download(page, links.first.click)
-    else:  # no link on the page yet: the open-data API's CSV, as a visitor would type it
-        data = download(page, lambda: page.evaluate("url => { location.href = url; }",
-                                                    visitor.base + "/api/v1/progress/?format=csv"))
+    # The map follows the figure chosen; the table by county-level division is downloaded.
+    page.select_option("#map-figure", index=1)
+    visitor.look("dashboard-map")
+    downloads = page.locator("section:has(#counties-title) .downloads a")
+    workbook = download(page, downloads.nth(0).click)
+    assert workbook.startswith(XLSX_MAGIC), "the Excel download is not a workbook"
+    data = download(page, downloads.nth(1).click)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) > 1, "the table downloaded is empty"
 
@@ -168,6 +161,17 @@ def test_county_staff_return_a_figure_approve_a_report_and_see_who_is_late(journ
     page.goto(queue)
     page.locator("main .toolbar a[href*='/completeness/']").last.click()
     county.look("completeness")
+    # November is open and overdue: one press reminds the late organisations, a second none.
+    november_period = Period.objects.get(month=date(2020, 11, 1))
+    page.select_option("main select[data-go-on-change]", label=str(november_period))
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="一键催报").click()
+    page.wait_for_load_state("networkidle")
+    county.look("reminded")
+    assert "已向" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="一键催报").click()
+    page.wait_for_load_state("networkidle")
+    assert "已向" not in page.locator(".messages").inner_text()
     county.finish()
 
 
