@@ -325,7 +325,8 @@ DASHBOARD_COLUMNS = {
     "livestream-by-platform": {"platform_name": _("Platform"), "sessions": _("Sessions"), "sales": _("Sales (yuan)")},
     "livestream-by-kind": {"kind": _("Kind"), "sessions": _("Sessions"), "sales": _("Sales (yuan)"),
                            "kind_code": _("Kind code")},
-    "counties": {"county": _("County-level division")},
+    # kind: county, city_level (市本级: held at city level) or total (合计), for machines.
+    "counties": {"county": _("County-level division"), "kind": _("Row kind")},
 }
 
 

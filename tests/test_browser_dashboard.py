@@ -198,7 +198,7 @@ def test_the_map_draws_the_county_level_divisions_and_follows_the_chosen_figure(
 
 
 def test_each_table_offers_excel_and_csv_downloads_and_the_csv_downloads(browser, dashboard):
-    page = open_page(browser, dashboard + "/")
+    page = open_page(browser, dashboard + "/", locale="zh-CN")
     for name in DOWNLOADS:
         url = f"/api/v1/dashboard/{name}/"
         assert page.locator(f"a[href='{url}?format=xlsx']").inner_text() == "下载 Excel", name
@@ -207,7 +207,7 @@ def test_each_table_offers_excel_and_csv_downloads_and_the_csv_downloads(browser
     with page.expect_download() as download:
         link.click()
     rows = download.value.path().read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0].startswith("county,") and rows[0].endswith(",kind")
+    assert rows[0].startswith("县（市、区）,") and rows[0].endswith(",行类别")
     assert [row.rsplit(",", 1)[1] for row in rows[-2:]] == ["city_level", "total"]
 
 

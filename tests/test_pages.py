@@ -142,6 +142,10 @@ def test_the_suite_passes_whatever_the_shell_exports(tmp_path):
     root = Path(__file__).resolve().parent.parent
     environment = {**os.environ, "DEMO_PASSWORD": "something-else-42", "DEMO_MODE": "true",
                    "OPEN_DATA_RATE": "1/minute", "OPEN_DATA_LICENCE": "another licence"}
+    # The services are the caller's to choose, not stray settings: the inner run takes SQLite,
+    # so it never reaches for the test database this run already holds on PostgreSQL.
+    environment.pop("DATABASE_URL", None)
+    environment.pop("REDIS_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "tests/test_pages.py", "programs/tests/test_open_data_downloads.py",
          "-k", "demo_city_account or password_from_the_environment or readmes_api_v1"],
