@@ -2,6 +2,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -340,10 +341,12 @@ class DashboardTableApi(PublicApi):
     @extend_schema(
         summary="A table of the public dashboard",
         description="One of: " + ", ".join(DASHBOARD_TABLES) + ". Aggregates only.",
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(DASHBOARD_TABLES)),
+                    OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
                                      description="csv: UTF-8 with BOM; xlsx: an Excel workbook. "
                                                  "Both with Chinese column headers.")],
-        responses={200: dict},
+        # Every table is a list of rows, each an object of its columns.
+        responses={200: build_array_type(build_object_type(additionalProperties=True))},
     )
     def get(self, request, name: str):
         table = DASHBOARD_TABLES.get(name)
