@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from xuchang_ecom.accounts.models import Organisation
+from xuchang_ecom.common.registry import Registry
 
 COMMON_FIELDS = ("sales", "orders")
 #: Figures that are counts (whole numbers); the rest are amounts.
@@ -29,16 +30,14 @@ class FigureGroup:
         return Organisation.objects.filter(self.members(), pk=organisation.pk).exists()
 
 
-_GROUPS: dict[str, FigureGroup] = {}
-
-
-def register(group: FigureGroup) -> FigureGroup:
-    _GROUPS[group.key] = group
-    return group
+#: The groups by key. A registry app registers its group when it starts; a second group
+#: under a key already taken is refused (ValueError) rather than silently replacing it.
+GROUPS: Registry[FigureGroup] = Registry("figure group")
+register = GROUPS.register
 
 
 def groups_for(organisation: Organisation) -> list[FigureGroup]:
-    return [group for key, group in sorted(_GROUPS.items()) if group.applies_to(organisation)]
+    return [group for group in GROUPS.all() if group.applies_to(organisation)]
 
 
 def fields_for(organisation: Organisation) -> tuple[str, ...]:
@@ -52,14 +51,14 @@ def fields_for(organisation: Organisation) -> tuple[str, ...]:
 def expected_organisations() -> QuerySet:
     """The organisations expected to report: members of any group."""
     condition = Q(pk__in=[])
-    for group in _GROUPS.values():
+    for group in GROUPS.all():
         condition |= group.members()
     return Organisation.objects.filter(condition).distinct()
 
 
 def group_choices() -> list[tuple[str, str]]:
     """``(key, label)`` of every group, for choosing kinds of organisation."""
-    return [(key, group.label) for key, group in sorted(_GROUPS.items())]
+    return [(group.key, group.label) for group in GROUPS.all()]
 
 
 def members_of(keys) -> QuerySet:
@@ -67,9 +66,9 @@ def members_of(keys) -> QuerySet:
     if not keys:
         return expected_organisations()
     condition = Q(pk__in=[])
-    for key in keys:
-        if key in _GROUPS:
-            condition |= _GROUPS[key].members()
+    for group in GROUPS.all():
+        if group.key in keys:
+            condition |= group.members()
     return Organisation.objects.filter(condition).distinct()
 
 
@@ -78,6 +77,6 @@ def figure_choices() -> list[tuple[str, str]]:
     from .models import Report
 
     fields = list(COMMON_FIELDS)
-    for _key, group in sorted(_GROUPS.items()):
+    for group in GROUPS.all():
         fields += [name for name in group.fields if name not in fields]
     return [(name, Report._meta.get_field(name).verbose_name) for name in fields]
