@@ -39,8 +39,11 @@ check-hard: install
 screens: install
 	SCREENS=1 $(PY) -m pytest tests/browser/test_journeys.py -q
 
+## Style (ruff) and the floor plan (import-linter: the contracts in pyproject.toml, drawn in
+## docs/architecture.md).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
-from xuchang_ecom.common.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
+from xuchang_ecom.records.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 
 from . import selectors, services
 from .importers import SessionBulkImportAdminMixin

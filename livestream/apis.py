@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import (
+from xuchang_ecom.common.pagination import LargeTablePagination
+from xuchang_ecom.records.apis import (
     CountyFilter,
     IdFilter,
     PersonalDataApiMixin,
@@ -12,7 +13,6 @@ from xuchang_ecom.common.apis import (
     ScopedPrimaryKeyRelatedField,
     call_service,
 )
-from xuchang_ecom.common.pagination import LargeTablePagination
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services

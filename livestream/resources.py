@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from import_export import widgets
 
-from xuchang_ecom.common.importexport import (
+from xuchang_ecom.common.masking import MASK_CHARACTER
+from xuchang_ecom.common.models import field_label
+from xuchang_ecom.records.importexport import (
     Column,
     OrganisationResource,
     RelatedListWidget,
@@ -17,8 +19,6 @@ from xuchang_ecom.common.importexport import (
     cell_text,
     region_code_column,
 )
-from xuchang_ecom.common.masking import MASK_CHARACTER
-from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_create, organisation_find_or_build
-from xuchang_ecom.common.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.records.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from .models import (

@@ -28,15 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.accounts.scoping import user_sees_everything
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
 from xuchang_ecom.audit.history import AuditHistoryMixin
-from xuchang_ecom.common.admin import (
-    OrganisationRecordAdminMixin,
-    ReadOnlyAdminMixin,
-    RecordAdmin,
-    ScopedAdminMixin,
-    county_filter,
-    filter_number,
-)
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin, filter_number
 from xuchang_ecom.common.models import field_label
+from xuchang_ecom.records.admin import OrganisationRecordAdminMixin, RecordAdmin, ScopedAdminMixin, county_filter
 
 from . import selectors, services
 from .models import (

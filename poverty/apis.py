@@ -12,7 +12,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from xuchang_ecom.accounts.scoping import regions_in_scope
-from xuchang_ecom.common.apis import (
+from xuchang_ecom.common.masking import mask_name
+from xuchang_ecom.records.apis import (
     CountyFilter,
     IdFilter,
     PersonalDataApiMixin,
@@ -20,7 +21,6 @@ from xuchang_ecom.common.apis import (
     YearFilter,
     call_service,
 )
-from xuchang_ecom.common.masking import mask_name
 from xuchang_ecom.regions.models import Level, Region
 
 from . import selectors, services

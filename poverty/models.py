@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
-from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
+from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
 from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.common.crypto import EncryptedTextField, keyed_hash
-from xuchang_ecom.common.masking import PersonalData, mask_name
+from xuchang_ecom.common.masking import PersonalData, mask_name, mask_resident_id
 from xuchang_ecom.common.models import dates_in_order, valid_on
 from xuchang_ecom.common.permissions import REGISTRY_PERMISSIONS
 from xuchang_ecom.regions.models import Level, Region

@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
-from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
-from xuchang_ecom.common.importexport import (
+from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
+from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name, mask_resident_id
+from xuchang_ecom.common.models import field_label
+from xuchang_ecom.records.importexport import (
     Column,
     OrganisationResource,
     RelatedListWidget,
@@ -30,8 +32,6 @@ from xuchang_ecom.common.importexport import (
     cell_text,
     region_code_column,
 )
-from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name
-from xuchang_ecom.common.models import field_label
 
 from . import selectors, services
 from .models import (

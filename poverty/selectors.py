@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.shortcuts import get_object_or_404
 
-from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id
+from xuchang_ecom.accounts.validators import normalise_resident_id
 from xuchang_ecom.common.crypto import keyed_hash
-from xuchang_ecom.common.masking import mask_name
+from xuchang_ecom.common.masking import mask_name, mask_resident_id
 
 from .models import (
     REVEAL_PERMISSION,

@@ -17,10 +17,11 @@ from django.utils.translation import override
 
 from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.accounts.services import organisation_find_or_build, organisation_get_or_create
-from xuchang_ecom.accounts.validators import mask_resident_id, normalise_resident_id, validate_resident_id
+from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
 from xuchang_ecom.audit import context as audit
 from xuchang_ecom.common.crypto import keyed_hash
-from xuchang_ecom.common.services import (
+from xuchang_ecom.common.masking import mask_resident_id
+from xuchang_ecom.records.services import (
     check_in_scope,
     organisation_record_check,
     scoped_delete,
@@ -28,7 +29,7 @@ from xuchang_ecom.common.services import (
     scoped_update,
 )
 from xuchang_ecom.regions.models import Region
-from xuchang_ecom.reporting.notify import notify
+from xuchang_ecom.workflow.notifications import notify
 
 from . import selectors
 from .models import (

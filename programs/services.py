@@ -18,6 +18,7 @@ from xuchang_ecom.regions.models import Level, Region
 from . import briefing as briefing_module
 from . import rollup
 from .models import Briefing, BriefingStatus, CountyTarget, Program, Snapshot, Target, TargetChange
+from .signals import briefing_requested
 
 logger = logging.getLogger(__name__)
 
@@ -176,18 +177,9 @@ def briefing_request(*, user, program: Program, month_end: date) -> Briefing:
     if month_end >= timezone.localdate():
         raise ValidationError({"month": _("Choose a month that has ended.")})
     briefing = Briefing.objects.create(program=program, month=month_end, requested_by=user)
-    transaction.on_commit(lambda: _briefing_enqueue(briefing.pk))
+    # The task is enqueued by programs.triggers, which hears this after commit.
+    transaction.on_commit(lambda: briefing_requested.send(sender=Briefing, briefing_id=briefing.pk))
     return briefing
-
-
-def _briefing_enqueue(briefing_id: int) -> None:
-    from .tasks import briefing_build as task
-
-    try:
-        task.apply_async(args=[briefing_id], retry=False)
-    except Exception:
-        logger.exception("Could not enqueue briefing %s", briefing_id)
-        Briefing.objects.filter(pk=briefing_id, status=BriefingStatus.PENDING).update(status=BriefingStatus.FAILED)
 
 
 def briefing_build(*, briefing_id: int) -> bool:

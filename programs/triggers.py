@@ -1,4 +1,6 @@
-"""Recompute today's snapshots soon after a registry changes, without ever failing the write.
+"""The background work the programs' data asks for: today's snapshots recomputed soon after
+a registry changes, without ever failing the write, and a requested briefing built
+(``programs.signals.briefing_requested``).
 
 A registry write calls ``rollup_soon()``: the signal receivers below do it for every model
 of the apps in ``SOURCE_APPS``, and for ``records_written`` (bulk imports, report approvals). After the transaction
@@ -23,6 +25,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from xuchang_ecom.celery import app as celery_app
 from xuchang_ecom.common import publiccache
 from xuchang_ecom.common.signals import on_commit_once, records_written
+
+from .signals import briefing_requested
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +90,22 @@ def _written(sender, **kwargs) -> None:
     publiccache.bump_on_commit()
 
 
+def _briefing_enqueue(sender, *, briefing_id: int, **kwargs) -> None:
+    """Build a requested briefing in the background; if it cannot be enqueued, say so on the
+    briefing (failed) rather than leave it waiting for ever."""
+    from .models import Briefing, BriefingStatus
+    from .tasks import briefing_build as task
+
+    try:
+        task.apply_async(args=[briefing_id], retry=False)
+    except Exception:
+        logger.exception("Could not enqueue briefing %s", briefing_id)
+        Briefing.objects.filter(pk=briefing_id, status=BriefingStatus.PENDING).update(status=BriefingStatus.FAILED)
+
+
 def connect_signals() -> None:
     records_written.connect(_written, dispatch_uid="rollup-records-written")
+    briefing_requested.connect(_briefing_enqueue, dispatch_uid="briefing-requested")
     for label in SOURCE_APPS:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(_changed, sender=model, dispatch_uid=f"rollup-save-{model._meta.label}")

@@ -1,31 +1,23 @@
 """The plan's pages: the public dashboard; for staff, progress per program, the records
 behind each number, and the monthly briefing."""
 import calendar
-from collections import Counter
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuchang_ecom.common.numbers import parse_whole_number
-from xuchang_ecom.common.publiccache import cached
 from xuchang_ecom.regions.models import Region
 
 from . import selectors, services
 from .models import BriefingStatus
-from .pace import Status
-from .public import public_dashboard
 
 
 def _as_of(request) -> date | None:
@@ -148,42 +140,3 @@ def briefing_download_view(request, pk: int):
         raise Http404
     name = f"{briefing.program.name}-{briefing.month:%Y-%m}.xlsx"
     return FileResponse(briefing.file.open("rb"), as_attachment=True, filename=name)
-
-
-def dashboard_view(request):
-    """The public dashboard: the same page for every visitor in a language, so it is built
-    once per data version from cached aggregates, carries no cookie, and proxies may keep
-    it for a minute."""
-    language = "en" if request.GET.get("lang") == "en" else settings.LANGUAGE_CODE
-    with translation.override(language):
-        html = cached(f"page:dashboard:{language}", lambda: _dashboard_html())
-    response = HttpResponse(html)
-    response["Content-Language"] = language
-    patch_cache_control(response, public=True, max_age=60)
-    return response
-
-
-def _dashboard_html() -> str:
-    data = public_dashboard()
-    summary = Counter(row["status"] for row in data["targets"] if row["status"])
-    charts = {
-        "targets": [{
-            "label": row["label"], "dates": [day.isoformat() for day, _v in row["history"]],
-            "values": [float(value) for _d, value in row["history"]], "goal": float(row["target"]),
-            "deadline": row["deadline"].isoformat() if row["deadline"] else None,
-        } for row in data["targets"]],
-        "villages": {"years": [row["year"] for row in data["villages"]["by_year"]],
-                     "villages": [row["villages"] for row in data["villages"]["by_year"]],
-                     "towns": [row["towns"] for row in data["villages"]["by_year"]],
-                     "labels": [str(_("Taobao villages")), str(_("Taobao towns"))]},
-        "livestream": {"months": [row["month"] for row in data["livestream"]["monthly"]],
-                       "sessions": [row["sessions"] for row in data["livestream"]["monthly"]],
-                       # In 万元, like the tables; the axis names the unit.
-                       "sales": [round(float(row["sales"] or 0) / 10_000, 2) for row in data["livestream"]["monthly"]],
-                       "labels": [str(_("Sessions")), str(_("Sales (10,000 yuan)"))],
-                       "units": [str(_("sessions")), str(_("10,000 yuan"))]},
-    }
-    return render_to_string("dashboard.html", {
-        "data": data, "charts": charts, "DEMO_MODE": settings.DEMO_MODE,
-        "summary": [(Status(status), count) for status, count in sorted(summary.items())],
-    })

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from villages.models import Designation
 from villages.tests.factories import SourceReportFactory
-from xuchang_ecom.common.importexport import CSV, XLSX, ImportFileRejected
+from xuchang_ecom.records.importexport import CSV, XLSX, ImportFileRejected
 
 pytestmark = pytest.mark.django_db
 

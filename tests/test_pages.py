@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from villages import demo as villages_demo
 from villages.models import Designation, Honour
-from xuchang_ecom.accounts import demo as accounts_demo
 from xuchang_ecom.accounts.models import User
+from xuchang_ecom.tools.demo import accounts as accounts_demo
+from xuchang_ecom.tools.demo import villages as villages_demo
 
 pytestmark = pytest.mark.django_db
 

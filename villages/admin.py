@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
-from xuchang_ecom.common.admin import ScopedAdminMixin, county_filter
-from xuchang_ecom.common.importexport import ScopedImportExportMixin
+from xuchang_ecom.records.admin import ScopedAdminMixin, county_filter
+from xuchang_ecom.records.importexport import ScopedImportExportMixin
 
 from . import selectors, services
 from .models import Designation, Honour, SourceReport

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from xuchang_ecom.common.apis import (
+from xuchang_ecom.records.apis import (
     CountyFilter,
     RegistryPermissions,
     ScopedPrimaryKeyRelatedField,

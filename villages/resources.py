@@ -1,5 +1,5 @@
 """Spreadsheet import and export of the registry, validated and written by its services."""
-from xuchang_ecom.common.importexport import Resource, region_code_column
+from xuchang_ecom.records.importexport import Resource, region_code_column
 
 from . import services
 from .models import Designation, Honour

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xuchang_ecom.common.services import check_in_scope, scoped_delete, scoped_save, scoped_update
+from xuchang_ecom.records.services import check_in_scope, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
 from .models import KIND_LEVEL, Designation, Honour, SourceReport

@@ -3,21 +3,20 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from programs import opendata
-from programs import views as program_views
 from xuchang_ecom.applications import urls as applications_urls
-from xuchang_ecom.common import views as common_views
+from xuchang_ecom.site import opendata
+from xuchang_ecom.site import views as site_views
 
 admin.site.site_header = admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_INDEX_TITLE
 
-OPEN_DATA_PATTERNS = [path("api/v1/", include("programs.api_urls"))]
+OPEN_DATA_PATTERNS = [path("api/v1/", include("xuchang_ecom.site.api_urls"))]
 
 urlpatterns = [
-    path("", program_views.dashboard_view, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
-    path("favicon.ico", common_views.favicon, name="favicon"),
-    path("start/", common_views.start, name="start"),
+    path("", site_views.dashboard_view, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
+    path("start/", site_views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("xuchang_ecom.accounts.urls")),
     path("admin/", admin.site.urls),
@@ -43,5 +42,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-handler500 = "xuchang_ecom.common.views.server_error"
-handler404 = "xuchang_ecom.common.views.page_not_found"
+handler500 = "xuchang_ecom.site.views.server_error"
+handler404 = "xuchang_ecom.site.views.page_not_found"

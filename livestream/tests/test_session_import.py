@@ -26,7 +26,7 @@ from livestream.resources import SessionResource
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import make_user, region
 from xuchang_ecom.audit.models import LogEntry
-from xuchang_ecom.common.importexport import CSV, XLSX, ImportFileRejected
+from xuchang_ecom.records.importexport import CSV, XLSX, ImportFileRejected
 
 pytestmark = pytest.mark.django_db
 

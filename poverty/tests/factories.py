@@ -3,9 +3,9 @@ resident ID is normalised, hashed and encrypted as in real use)."""
 from datetime import date
 
 from poverty import services
-from poverty.demo import demo_resident_id
 from poverty.models import AlleviationModel, Base, Enterprise, Household
 from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 GANGLI = "长葛市/佛耳湖镇/岗李村"
 

@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from poverty import services
-from poverty.demo import demo_resident_id
 from poverty.models import AlleviationModel, Employment, Enterprise, Household, RevealLog
 from poverty.tests.factories import GANGLI, base, enterprise, household, number_ending_in_x, yuzhou_village
 from tests.helpers import AdminPages
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.tests.factories import region, uscc
-from xuchang_ecom.accounts.validators import mask_resident_id
+from xuchang_ecom.common.masking import mask_resident_id
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from poverty import selectors, services
-from poverty.demo import demo_resident_id
 from poverty.models import Household
 from poverty.tests.factories import household, number_ending_in_x, yuzhou_village
 from xuchang_ecom.accounts.tests.factories import region
-from xuchang_ecom.accounts.validators import mask_resident_id
+from xuchang_ecom.common.masking import mask_resident_id
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db
 

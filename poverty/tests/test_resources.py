@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from poverty import services
-from poverty.demo import demo_resident_id
 from poverty.models import Base, Employment, Enterprise, Household, RevealKind, RevealLog
 from poverty.resources import (
     BaseResource,
@@ -21,8 +20,9 @@ from poverty.tests.factories import GANGLI, base, enterprise, household, number_
 from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, run
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.tests.factories import uscc
-from xuchang_ecom.accounts.validators import mask_resident_id
-from xuchang_ecom.common.importexport import CSV
+from xuchang_ecom.common.masking import mask_resident_id
+from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from poverty import services
-from poverty.demo import demo_resident_id
 from poverty.models import AlleviationModel, Enterprise
 from poverty.tests.factories import base, enterprise, household
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_get_or_create
 from xuchang_ecom.accounts.tests.factories import region, uscc
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db
 USCC = uscc(1)

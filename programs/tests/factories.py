@@ -3,8 +3,8 @@ from datetime import date
 from decimal import Decimal
 
 from programs import services
-from programs.demo import PLAN, TARGETS
 from programs.models import Program
+from xuchang_ecom.tools.demo.programs import PLAN, TARGETS
 
 
 def plan(*, indicators: tuple[str, ...] = ()) -> Program:

@@ -29,8 +29,8 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from xuchang_ecom.accounts import demo as accounts_demo
-from xuchang_ecom.applications import demo as applications_demo
+from xuchang_ecom.tools.demo import accounts as accounts_demo
+from xuchang_ecom.tools.demo import applications as applications_demo
 
 SCREENS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screens"
 PHONE_WIDTH = 375

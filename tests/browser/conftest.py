@@ -15,8 +15,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from xuchang_ecom.accounts import demo as accounts_demo
-from xuchang_ecom.common.management.commands.load_demo import REGISTRY_LOADERS
+from xuchang_ecom.tools.demo import accounts as accounts_demo
+from xuchang_ecom.tools.management.commands.load_demo import REGISTRY_LOADERS
 
 from .checks import PHONE_WIDTH, PageProblems, inspect, open_page
 

@@ -12,9 +12,9 @@ import pytest
 
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.applications.models import Application, ApplicationStatus
-from xuchang_ecom.reporting import demo as reporting_demo
 from xuchang_ecom.reporting import services as reporting
 from xuchang_ecom.reporting.models import Period, Report, ReportStatus
+from xuchang_ecom.tools.demo import reporting as reporting_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -13,13 +13,13 @@ HOUSEHOLDS = 40
 def run() -> None:
     from livestream import services as livestream
     from poverty import services as poverty
-    from poverty.demo import demo_resident_id
-    from programs import demo as programs_demo
     from programs import services as programs
     from xuchang_ecom.accounts.models import Role
     from xuchang_ecom.accounts.services import user_create
     from xuchang_ecom.regions.models import Region
     from xuchang_ecom.reporting import services as reporting
+    from xuchang_ecom.tools.demo import programs as programs_demo
+    from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
     city = user_create(username="city_hard", password=PASSWORD, role=Role.CITY_STAFF)
     changge = Region.objects.get(path="许昌市/长葛市/")

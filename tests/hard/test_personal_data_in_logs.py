@@ -4,7 +4,7 @@ from .seed import HOUSEHOLDS, PASSWORD
 
 
 def test_no_log_line_holds_personal_data(stack):
-    from poverty.demo import demo_resident_id
+    from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
     logs = "".join(stack.processes.log(name) for name in ("gunicorn", "worker", "beat"))
     assert logs, "the stack wrote no log at all"

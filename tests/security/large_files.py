@@ -28,7 +28,7 @@ from xuchang_ecom.accounts.validators import (
     resident_id_check_character,
     uscc_check_character,
 )
-from xuchang_ecom.common.importexport import CSV
+from xuchang_ecom.records.importexport import CSV
 
 HEADER_ROWS = 1
 GANGLI = "长葛市/佛耳湖镇/岗李村"
@@ -284,10 +284,10 @@ def _prepare_enterprise(user: User, rows: int) -> None:
 
 
 def _prepare_links(user: User, rows: int) -> None:
-    from poverty.demo import demo_resident_id
     from poverty.models import Household
     from poverty.tests.factories import base, household
     from xuchang_ecom.common.crypto import keyed_hash
+    from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
     _prepare_enterprise(user, rows)
     base(user, name=POVERTY_BASE)
@@ -298,7 +298,7 @@ def _prepare_links(user: User, rows: int) -> None:
 
 
 def _link_household(i: int) -> str:
-    from poverty.demo import demo_resident_id
+    from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
     return demo_resident_id(1 + i % LINK_HOUSEHOLDS)
 

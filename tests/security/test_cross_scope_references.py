@@ -65,8 +65,9 @@ from villages.tests.factories import DesignationFactory
 from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region
 from xuchang_ecom.applications import services as applications
 from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
-from xuchang_ecom.common.importexport import CSV
-from xuchang_ecom.common.services import NOT_A_CHOICE, is_scoped
+from xuchang_ecom.common.errors import NOT_A_CHOICE
+from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.services import is_scoped
 from xuchang_ecom.reporting import services as reporting
 from xuchang_ecom.reporting.tests.factories import period
 
@@ -430,7 +431,7 @@ def _refers_elsewhere(obj, relation) -> bool:
 
 
 def _county_of(record) -> str | None:
-    from xuchang_ecom.common.services import record_region
+    from xuchang_ecom.records.services import record_region
 
     place = record_region(record)
     return place.county.name if place is not None and place.county_id else None
@@ -958,7 +959,7 @@ def test_an_update_cannot_slip_a_reference_in_beside_the_fields_it_names(changge
 
 
 def scoped_relations_of(model):
-    from xuchang_ecom.common.services import scoped_relations
+    from xuchang_ecom.records.services import scoped_relations
 
     return [relation for relation in scoped_relations(model) if relation.editable]
 

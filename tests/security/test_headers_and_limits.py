@@ -59,7 +59,7 @@ def test_answers_given_before_any_view_or_by_the_error_handlers_carry_the_securi
     from django.core.cache import cache
     from django.test import Client
 
-    from programs import views
+    from xuchang_ecom.site import views
 
     monkeypatch.setattr(views, "public_dashboard", lambda: _broken(None))
     cache.clear()
@@ -146,7 +146,7 @@ def test_no_role_holds_a_permission_to_change_an_audit_log():
 def test_a_database_that_is_down_answers_503_with_retry_after_not_a_traceback(client, monkeypatch):
     from django.db import OperationalError
 
-    from programs import views
+    from xuchang_ecom.site import views
 
     def down(request):
         raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
@@ -163,7 +163,7 @@ def test_a_database_that_is_down_answers_503_with_retry_after_not_a_traceback(cl
 
 
 def test_any_other_failure_is_a_plain_500_that_gives_nothing_away(client, monkeypatch):
-    from programs import views
+    from xuchang_ecom.site import views
 
     def broken():
         raise RuntimeError("secret detail")

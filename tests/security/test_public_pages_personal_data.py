@@ -38,7 +38,7 @@ def test_no_public_page_or_error_page_shows_personal_data(client, world, monkeyp
     # The 413 and the 500/503 pages say nothing of what was sent or what failed.
     too_big = client.post(reverse("login"), data=b"x", content_type="text/plain", CONTENT_LENGTH=str(60 * 2**20))
     scan(too_big.content.decode(), "the 413 page", names)
-    from programs import views
+    from xuchang_ecom.site import views
 
     def broken():
         raise RuntimeError(f"{household.resident_id} {household.head_name}")

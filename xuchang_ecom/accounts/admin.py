@@ -3,8 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin
+from xuchang_ecom.regions.models import Region
 
 from .models import Organisation, User
+from .scoping import regions_in_scope
 
 
 @admin.register(User)
@@ -28,3 +31,22 @@ class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Region)
+class RegionAdmin(AuditHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The tree is loaded by migrations; changes go through regions.services. Registered
+here, not in regions: which places a user sees is the scoping rule, which accounts owns,
+and regions stays below accounts."""
+
+    list_display = ["place", "level", "code", "is_functional_area"]
+    list_filter = ["level", "is_functional_area"]
+    search_fields = ["name", "path", "code"]
+    ordering = ["path"]
+
+    def get_queryset(self, request):
+        return regions_in_scope(user=request.user)
+
+    @admin.display(description=_("place"), ordering="path")
+    def place(self, obj) -> str:
+        return obj.display_path

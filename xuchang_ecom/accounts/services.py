@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuchang_ecom.common.services import NOT_A_CHOICE
+from xuchang_ecom.common.errors import NOT_A_CHOICE
 from xuchang_ecom.regions.models import Level, Region
 
 from .mails import invitation_mail

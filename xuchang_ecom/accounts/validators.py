@@ -1,12 +1,11 @@
 """Identifiers with check characters used across the registries."""
 import datetime
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.masking import MASK_CHARACTER
+from xuchang_ecom.common.masking import mask_resident_id, normalise_resident_id
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V); the last is a
 # check character computed modulo 31 with these weights.
@@ -56,20 +55,6 @@ def validate_uscc(value: str) -> None:
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 RESIDENT_ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
-
-
-def normalise_resident_id(value: str) -> str:
-    """Spaces removed, full-width digits (a Chinese input method's ４１０…) made ASCII and a
-    lower-case x raised, as people type and Excel stores it."""
-    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
-
-
-def mask_resident_id(value: str) -> str:
-    """``410182********123X``: the first 6 and last 4 characters, the rest starred."""
-    value = normalise_resident_id(value)
-    if len(value) <= 10:
-        return MASK_CHARACTER * len(value)
-    return value[:6] + MASK_CHARACTER * (len(value) - 10) + value[-4:]
 
 
 def resident_id_check_character(first17: str) -> str:

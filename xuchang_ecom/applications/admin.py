@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.admin import ReadOnlyAdminMixin, county_filter
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin
+from xuchang_ecom.records.admin import county_filter
 from xuchang_ecom.regions.models import Region
 from xuchang_ecom.reporting.groups import figure_choices, group_choices
 

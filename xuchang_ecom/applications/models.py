@@ -18,7 +18,7 @@ from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.common.constraints import CheckConstraint
 from xuchang_ecom.regions.models import Region
-from xuchang_ecom.reporting.review import Reviewable, ReviewEvent
+from xuchang_ecom.workflow.review import Reviewable, ReviewEvent
 
 from .grants import kind_choices
 from .storage import private_storage

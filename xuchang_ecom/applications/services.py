@@ -20,8 +20,8 @@ from django.utils.translation import ngettext, override
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.common.numbers import parse_whole_number
-from xuchang_ecom.reporting import notify, review
 from xuchang_ecom.reporting.models import Report
+from xuchang_ecom.workflow import notifications, review
 
 from . import grants, selectors
 from .documents import document_check
@@ -99,7 +99,7 @@ def _tell(users, application: Application, message: str) -> None:
     """Notify ``users`` about ``application`` (in-page and by e-mail after commit)."""
     with override(settings.LANGUAGE_CODE):
         text = message % {"organisation": application.organisation.name, "call": application.call.title}
-    notify.notify(users=users, message=text, url=reverse("applications:detail", args=[application.pk]))
+    notifications.notify(users=users, message=text, url=reverse("applications:detail", args=[application.pk]))
 
 
 def _check_applicant(user, application: Application) -> None:
@@ -263,7 +263,7 @@ def application_submit(*, user, application: Application, data: dict[str, str], 
         application.save()
         _record(application, ApplicationEvent.Action.RESUBMITTED if resubmission
                 else ApplicationEvent.Action.SUBMITTED, user)
-        _tell(notify.reviewers_of(application.organisation), application,
+        _tell(notifications.reviewers_of(application.organisation), application,
               _("%(organisation)s submitted its application to “%(call)s”."))
     return application
 
@@ -341,7 +341,7 @@ def application_return(*, user, application: Application, version: int | None, c
     application.version += 1
     application.save()
     _record(application, ApplicationEvent.Action.RETURNED, user, comment.strip(), field_comments)
-    _tell(notify.reporters_of(application.organisation_id), application,
+    _tell(notifications.reporters_of(application.organisation_id), application,
           _("Your application to “%(call)s” was returned for more material."))
     return application
 
@@ -371,7 +371,7 @@ def application_decide(*, user, application: Application, version: int | None, a
     application.save()
     _record(application, ApplicationEvent.Action.APPROVED if approve else ApplicationEvent.Action.REJECTED, user,
             comment.strip())
-    _tell(notify.reporters_of(application.organisation_id), application,
+    _tell(notifications.reporters_of(application.organisation_id), application,
           _("Your application to “%(call)s” was approved.") if approve
           else _("Your application to “%(call)s” was not approved."))
     if approve and application.call.notice_days == 0:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuchang_ecom.accounts.models import Role
-from xuchang_ecom.reporting import review
-from xuchang_ecom.reporting.forms import ReturnForm
+from xuchang_ecom.workflow import review
+from xuchang_ecom.workflow.forms import ReturnForm
 
 from . import grants, selectors, services
 from .forms import ApplicationForm, EvaluationForm

@@ -7,13 +7,13 @@ and no other page of the platform writes them. This replaces auditlog's own admi
 labels are English and which lets a superuser delete entries in some cases.
 """
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
 
-from xuchang_ecom.accounts.models import User
 from xuchang_ecom.common.admin import ReadOnlyAdminMixin, filter_number
 
 from . import display, trail
@@ -76,7 +76,7 @@ class UserFilter(NumberFilter):
 
     def lookups(self, request, model_admin):
         return [(str(pk), username) for pk, username in
-                User.objects.filter(is_staff=True).order_by("username").values_list("pk", "username")]
+                get_user_model().objects.filter(is_staff=True).order_by("username").values_list("pk", "username")]
 
 
 @admin.register(LogEntry)

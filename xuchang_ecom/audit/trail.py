@@ -33,8 +33,7 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
-from xuchang_ecom.accounts.validators import mask_resident_id
-from xuchang_ecom.common.masking import mask_email, mask_mobile, mask_name, personal_data_of
+from xuchang_ecom.common.masking import mask_email, mask_mobile, mask_name, mask_resident_id, personal_data_of
 
 from . import context
 from .models import LogEntry

@@ -1,4 +1,5 @@
 """Masking of personal data for everyone without the permission to see it in full."""
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -8,6 +9,20 @@ from django.db.models.constants import LOOKUP_SEP
 #: What the masks put in place of the hidden characters; a cell containing it is a masked
 #: value coming back, never a value to store.
 MASK_CHARACTER = "*"
+
+
+def normalise_resident_id(value: str) -> str:
+    """Spaces removed, full-width digits (a Chinese input method's ４１０…) made ASCII and a
+    lower-case x raised, as people type and Excel stores it."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+
+
+def mask_resident_id(value: str) -> str:
+    """``410182********123X``: the first 6 and last 4 characters, the rest starred."""
+    value = normalise_resident_id(value)
+    if len(value) <= 10:
+        return MASK_CHARACTER * len(value)
+    return value[:6] + MASK_CHARACTER * (len(value) - 10) + value[-4:]
 
 
 def mask_name(value: str) -> str:

@@ -6,7 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.accounts.scoping import scope_queryset
-from xuchang_ecom.common.admin import ReadOnlyAdminMixin, county_filter
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin
+from xuchang_ecom.records.admin import county_filter
 
 from . import selectors, services
 from .models import Period, Reminder, Report

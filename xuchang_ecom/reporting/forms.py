@@ -47,27 +47,6 @@ class ReportForm(forms.Form):
             self.add_error(name if name in self.fields else None, messages)
 
 
-class ReturnForm(forms.Form):
-    """The reviewer's return (``reporting.review``): a comment on the whole, and one per
-    item to correct; ``items`` are ``(name, label)`` pairs."""
-
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, items, **kwargs):
-        # No suffix: Django's is an ASCII colon even on Chinese pages; the labels stand alone.
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for name, label in items:
-            self.fields[f"field_{name}"] = forms.CharField(
-                label=label, required=False,
-                widget=forms.TextInput(attrs={"placeholder": _("What to correct (leave empty if it is right)")}),
-            )
-
-    def field_comments(self) -> dict[str, str]:
-        return {name.removeprefix("field_"): value for name, value in self.cleaned_data.items()
-                if name.startswith("field_") and value}
-
-
 class ReporterAccountForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     username = forms.CharField(label=_("Username"), max_length=150)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.scoping import ScopedQuerySet
 from xuchang_ecom.common.constraints import CheckConstraint
-
-from .review import Reviewable, ReviewEvent
+from xuchang_ecom.workflow.models import Notification  # noqa: F401  (the model's app is reporting; see there)
+from xuchang_ecom.workflow.review import Reviewable, ReviewEvent
 
 YUAN = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -179,32 +179,3 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.period} · {self.get_stage_display()}"
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unread(self) -> "NotificationQuerySet":
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """A message for one user, shown on their pages and e-mailed: a report arrived for review,
-    a report was returned."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="notifications")
-    message = models.CharField(_("message"), max_length=300)
-    url = models.CharField(_("link"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        default_permissions = ()
-        indexes = [models.Index(fields=["user", "read_at"], name="reporting_notification_unread")]
-
-    def __str__(self) -> str:
-        return self.message

@@ -1,11 +1,10 @@
-"""Telling people about reports: in-page notifications with an e-mail, and the reminders
-of reports due soon or overdue. E-mail goes out after the transaction commits, and a
-failure to send is logged, never raised to the user whose action caused it."""
+"""Telling people about reports: what a reviewer and a reporter are told when a report
+moves (through ``xuchang_ecom.workflow.notifications``), and the reminders of reports due
+soon or overdue."""
 import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,46 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.scoping import scope_queryset
+from xuchang_ecom.workflow.notifications import notify, reporters_of, reviewers_of
 
 from .groups import expected_organisations
-from .models import Notification, Period, Reminder, ReminderStage, Report, ReportStatus
+from .models import Period, Reminder, ReminderStage, Report, ReportStatus
 
 logger = logging.getLogger(__name__)
-
-
-def _mail(subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:
-        # The count, not the addresses: logs are read by more people than the accounts are.
-        logger.exception("Could not e-mail %d recipient(s)", len(recipients))
-
-
-def notify(*, users, message: str, url: str = "") -> list[Notification]:
-    """Show ``message`` to each of ``users`` on their pages and e-mail it after commit."""
-    users = list(users)
-    notifications = Notification.objects.bulk_create([Notification(user=user, message=message, url=url)
-                                                      for user in users])
-    recipients = [user.email for user in users if user.email]
-    transaction.on_commit(lambda: _mail(message, message + (f"\n\n{url}" if url else ""), recipients))
-    return notifications
-
-
-def reviewers_of(organisation):
-    """Who is told something from ``organisation`` arrived: the county staff of its
-    county, or city staff when the county has none."""
-    users = get_user_model().objects.filter(is_active=True)
-    county = organisation.region.county or organisation.region
-    county_staff = users.filter(role=Role.COUNTY_STAFF, region=county)
-    return county_staff if county_staff.exists() else users.filter(role=Role.CITY_STAFF)
-
-
-def reporters_of(organisation_id: int):
-    return get_user_model().objects.filter(is_active=True, role=Role.REPORTER, organisation_id=organisation_id)
 
 
 def report_arrived(report: Report, *, url: str) -> None:

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.common.signals import records_written
+from xuchang_ecom.workflow import review
 
-from . import notify, review, selectors
+from . import notify, selectors
 from .groups import fields_for
 from .models import Period, Report, ReportEvent, ReportStatus
 

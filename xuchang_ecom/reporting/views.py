@@ -17,10 +17,12 @@ from xuchang_ecom.accounts import services as account_services
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.scoping import scope_queryset
 from xuchang_ecom.common.admin import add_service_errors
+from xuchang_ecom.workflow import review
+from xuchang_ecom.workflow.forms import ReturnForm
 
-from . import notify, review, selectors, services
+from . import notify, selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
-from .forms import ReporterAccountForm, ReportForm, ReturnForm
+from .forms import ReporterAccountForm, ReportForm
 from .groups import expected_organisations, fields_for
 from .models import Period, Report, ReportEvent, ReportStatus
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     # After the registries: it registers their models with auditlog, and after auditlog,
     # whose admin it replaces.
     "xuchang_ecom.audit",
+    # The demo data, the data generator and the benchmarks (management commands only).
+    "xuchang_ecom.tools",
 ]
 
 MIDDLEWARE = [
@@ -268,10 +270,10 @@ SPECTACULAR_SETTINGS = {
 
 # Import/export: every registry imports and exports .xlsx and .csv the same way.
 # Our formats check uploads before parsing and neutralise formulas on export; the
-# resources always import all or nothing (xuchang_ecom.common.importexport).
+# resources always import all or nothing (xuchang_ecom.records.importexport).
 IMPORT_EXPORT_FORMATS = [
-    "xuchang_ecom.common.importexport.XLSX",
-    "xuchang_ecom.common.importexport.CSV",
+    "xuchang_ecom.records.importexport.XLSX",
+    "xuchang_ecom.records.importexport.CSV",
 ]
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

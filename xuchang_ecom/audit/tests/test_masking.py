@@ -9,15 +9,15 @@ from django.urls import reverse
 
 from livestream import services as livestream
 from poverty import services as poverty
-from poverty.demo import demo_resident_id
 from poverty.models import Household
 from poverty.resources import HouseholdResource
 from poverty.tests.factories import GANGLI, base, enterprise, household
 from tests.helpers import run
 from xuchang_ecom.accounts import services as accounts
 from xuchang_ecom.accounts.tests.factories import region
-from xuchang_ecom.accounts.validators import mask_resident_id
 from xuchang_ecom.audit.models import LogEntry
+from xuchang_ecom.common.masking import mask_resident_id
+from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db
 
