@@ -5,10 +5,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.metrics import Aggregate, Metric, register, register_aggregate
+from xuchang_ecom.common.metrics import Aggregate, Metric, Source, register, register_aggregate, register_source
 
 from . import services
 from .models import Agency, Anchor, Brand, Cluster, Session
+
+# A write to any record of this registry asks for a roll-up (programs.triggers).
+register_source(Source("livestream"))
 
 
 def _end_of(as_of: date) -> datetime:

@@ -9,9 +9,12 @@ from django.db.models import CharField, Count, Sum, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.metrics import Metric, register
+from xuchang_ecom.common.metrics import Metric, Source, register, register_source
 
 from .models import Base, Dividend, Employment, Enterprise, Household, LandLease, TakeHomeWork
+
+# A write to any record of this registry asks for a roll-up (programs.triggers).
+register_source(Source("poverty"))
 
 # One person however many jobs they hold: a household's members are told apart by name.
 _PEOPLE = Count(Concat("household_id", Value("/"), "member_name", output_field=CharField()), distinct=True)

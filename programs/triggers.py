@@ -3,7 +3,8 @@ a registry changes, without ever failing the write, and a requested briefing bui
 (``programs.signals.briefing_requested``).
 
 A registry write calls ``rollup_soon()``: the signal receivers below do it for every model
-of the apps in ``SOURCE_APPS``, and for ``records_written`` (bulk imports, report approvals). After the transaction
+of the apps registered as sources (``xuchang_ecom.common.metrics.register_source``), and for
+``records_written`` (bulk imports, report approvals). After the transaction
 commits, one roll-up is enqueued:
 
 - once per transaction, however many records it wrote;
@@ -17,20 +18,19 @@ commits, one roll-up is enqueued:
 import logging
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from xuchang_ecom.celery import app as celery_app
 from xuchang_ecom.common import publiccache
+from xuchang_ecom.common.metrics import source_labels
 from xuchang_ecom.common.signals import on_commit_once, records_written
 
 from .signals import briefing_requested
 
 logger = logging.getLogger(__name__)
 
-SOURCE_APPS = ("villages", "livestream", "poverty")
 PENDING_KEY = "programs:rollup:pending"
 
 # After a failed enqueue this process stops trying for a while, so while the broker is
@@ -79,6 +79,8 @@ def _keep_due() -> None:
 def _changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata
+    if sender._meta.app_label not in source_labels():
+        return
     rollup_soon(using=kwargs.get("using") or "default")
     # The public pages show some registries directly (Taobao villages, livestream activity).
     publiccache.bump_on_commit()
@@ -106,10 +108,8 @@ def _briefing_enqueue(sender, *, briefing_id: int, **kwargs) -> None:
 def connect_signals() -> None:
     records_written.connect(_written, dispatch_uid="rollup-records-written")
     briefing_requested.connect(_briefing_enqueue, dispatch_uid="briefing-requested")
-    for label in SOURCE_APPS:
-        for model in apps.get_app_config(label).get_models():
-            post_save.connect(_changed, sender=model, dispatch_uid=f"rollup-save-{model._meta.label}")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"rollup-delete-{model._meta.label}")
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(_changed, sender=field.remote_field.through,
-                                    dispatch_uid=f"rollup-m2m-{model._meta.label}-{field.name}")
+    # Every model's signals, filtered by app when they fire: the registries register as
+    # sources in their own ready(), which runs after this one.
+    post_save.connect(_changed, dispatch_uid="rollup-save")
+    post_delete.connect(_changed, dispatch_uid="rollup-delete")
+    m2m_changed.connect(_changed, dispatch_uid="rollup-m2m")

@@ -9,9 +9,12 @@ from datetime import date
 from django.db.models import Max, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from xuchang_ecom.common.metrics import Metric, register
+from xuchang_ecom.common.metrics import Metric, Source, register, register_source
 
 from .models import Designation, DesignationKind
+
+# A write to any record of this registry asks for a roll-up (programs.triggers).
+register_source(Source("villages"))
 
 
 def _published_by(as_of: date) -> Q:

@@ -50,6 +50,20 @@ def test_a_registry_write_recomputes_todays_snapshots_after_commit(city_user, dj
     assert snapshot.value == 1
 
 
+def test_a_write_outside_the_registries_asks_for_no_roll_up(city_user, django_capture_on_commit_callbacks):
+    from xuchang_ecom.accounts.services import organisation_create
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        organisation_create(name="示例企业（非登记册）", region=region("长葛市"))
+    assert triggers._enqueue not in callbacks
+
+
+def test_each_registry_registers_itself_as_a_source_of_roll_ups():
+    from xuchang_ecom.common.metrics import source_labels
+
+    assert source_labels() == {"villages", "livestream", "poverty"}
+
+
 def test_a_transaction_of_a_thousand_writes_asks_for_one_roll_up(city_user, django_capture_on_commit_callbacks):
     from xuchang_ecom.common.publiccache import _bump
 

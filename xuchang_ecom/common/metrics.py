@@ -86,3 +86,21 @@ class Aggregate:
 _AGGREGATES: Registry[Aggregate] = Registry("Aggregate")
 register_aggregate = _AGGREGATES.register
 all_aggregates = _AGGREGATES.all
+
+
+@dataclass(frozen=True)
+class Source:
+    """An app whose records the metrics count: a write to any of its models asks for a
+    roll-up (``programs.triggers``). The app registers itself, so the plan names no registry."""
+
+    #: The app label.
+    key: str
+
+
+_SOURCES: Registry[Source] = Registry("Source")
+register_source = _SOURCES.register
+
+
+def source_labels() -> frozenset[str]:
+    """The labels of the apps whose writes start a roll-up."""
+    return frozenset(source.key for source in _SOURCES.all())
