@@ -12,8 +12,8 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """A message for one user, shown on their pages and e-mailed: a report arrived for review,
-    a report was returned."""
+    """A message for one user, shown on their pages and e-mailed: a report or an application
+    arrived for review, was returned or decided; a look-up of resident IDs over the limit."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="notifications")
