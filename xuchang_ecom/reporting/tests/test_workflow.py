@@ -6,10 +6,10 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tests.helpers import run_at_once
+from xuchang_ecom.common.errors import NotFound
 from xuchang_ecom.reporting import services
 from xuchang_ecom.reporting.models import Report, ReportEvent, ReportStatus
 
@@ -127,13 +127,13 @@ def test_a_closed_period_takes_no_new_report_and_no_draft(reporter_a):
 
 def test_another_organisations_reporter_cannot_touch_the_report(reporter_a, reporter_b, may):
     report = services.report_start(user=reporter_a, period=may)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_save_draft(user=reporter_b, report=report, data={"sales": "1"}, version=report.version)
 
 
 def test_a_county_reviewer_of_another_county_cannot_review(reporter_a, yuzhou_user, may):
     report = submitted(reporter_a)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_approve(user=yuzhou_user, report=report, version=report.version)
 
 
