@@ -44,6 +44,16 @@ def period_open(*, month: date, opens_on: date, due_on: date) -> Period:
 
 
 @transaction.atomic
+def period_update(*, period: Period, opens_on: date, due_on: date, is_open: bool) -> Period:
+    """Move a period's dates, or close or reopen it; its month stays. Raises ValidationError
+    if it would be due before it opens."""
+    period.opens_on, period.due_on, period.is_open = opens_on, due_on, is_open
+    period.full_clean()
+    period.save(update_fields=["opens_on", "due_on", "is_open"])
+    return period
+
+
+@transaction.atomic
 def period_set_open(*, period: Period, is_open: bool) -> Period:
     """Close a period (nothing more can be submitted for it) or open it again."""
     period.is_open = is_open
