@@ -1,7 +1,11 @@
 """A service's refusal (``xuchang_ecom.common.errors``) that a page or an API endpoint lets
 through answers as a user expects: not found is the site's own 404, a conflict 409 in the
 user's language, not allowed 403; JSON under /api/. See ``tests/refusing_urls.py``."""
+import ast
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.refusing_urls")]
 
@@ -53,3 +57,19 @@ def test_a_refusal_to_do_this_answers_403_on_a_page_and_in_the_api(client):
     assert client.get("/refusing/not-allowed/").status_code == 403
     api = client.get("/api/refusing/not-allowed/")
     assert api.status_code == 403 and api.json() == {"detail": "您没有执行该操作的权限。"}
+
+
+def test_no_service_speaks_http():
+    """Services refuse in the domain's words; django.http and django.urls are the views'."""
+    root = Path(settings.BASE_DIR)
+    modules = [path for package in ("xuchang_ecom", "programs", "villages", "livestream", "poverty")
+               for path in (root / package).glob("**/services.py")]
+    assert len(modules) >= 9
+    speaking = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            speaking += [f"{path.relative_to(root)}: {name}" for name in names
+                         if name.startswith(("django.http", "django.urls"))]
+    assert not speaking
