@@ -24,8 +24,7 @@ class ProgramAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            services.program_update(program=obj, data=form.cleaned_data)
         else:
             obj.pk = services.program_create(**form.cleaned_data).pk
 

@@ -37,6 +37,20 @@ def program_create(*, name: str, issuer: str, starts_on: date, ends_on: date, do
 
 
 @transaction.atomic
+def program_update(*, program: Program, data: dict) -> Program:
+    """Change ``program``'s fields to ``data``; returns it saved. Raises ValidationError.
+
+    The public dashboard shows the published programs' targets: publishing or withdrawing
+    one, or renaming it, shows there at once, not after the next roll-up."""
+    for name, value in data.items():
+        setattr(program, name, value.strip() if isinstance(value, str) else value)
+    program.full_clean()
+    program.save()
+    publiccache.bump_on_commit()
+    return program
+
+
+@transaction.atomic
 def target_create(*, program: Program, metric_key: str, baseline_on: date, value: Decimal | None = None,
                   deadline: date | None = None, unit: str = "", baseline_value: Decimal = Decimal(0),
                   position: int = 0) -> Target:

@@ -1,7 +1,11 @@
-"""City staff keep targets in the admin: changes need a reason, splits must add up."""
+"""City staff keep programs and targets in the admin: changes need a reason, splits must
+add up, and the public dashboard shows what they publish at once."""
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
+from programs import services
 from programs.models import CountyTarget, TargetChange
 from xuchang_ecom.accounts.tests.factories import region
 
@@ -67,3 +71,19 @@ def test_county_staff_may_read_targets_but_not_change_them(client, changge_user,
     url = reverse("admin:programs_target_change", args=[target.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, change_form(target, value="1", reason="x")).status_code == 403
+
+
+# Commits for real: the dashboard learns of the change when the admin's transaction commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_program_withdrawn_in_the_admin_leaves_the_public_dashboard_at_once(client, city_user):
+    program = plan()
+    services.rollup_run(as_of=date(2021, 6, 30))
+    assert "培育带货达人" in client.get("/").content.decode()
+    client.force_login(city_user)
+    response = client.post(reverse("admin:programs_program_change", args=[program.pk]), {
+        "name": program.name, "issuer": program.issuer, "document_reference": "",
+        "starts_on": "2020-06-01", "ends_on": "2022-12-31"})  # "published" unticked
+    assert response.status_code == 302
+    client.logout()
+    assert "培育带货达人" not in client.get("/").content.decode()

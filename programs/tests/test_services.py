@@ -1,4 +1,5 @@
-"""Targets: a split must add up, a change of value or deadline needs a reason."""
+"""Programs and targets: a program's dates are in order, a split must add up, a change of
+value or deadline needs a reason."""
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +27,21 @@ def test_the_seed_plan_has_four_targets_due_at_the_end_of_2022():
     assert targets["livestream.clusters_recognised"].deadline == date(2022, 12, 31)
     assert program.targets.with_goal().count() == 4
     assert targets["poverty.enterprises"].is_indicator
+
+
+def test_a_program_moved_to_end_before_it_starts_is_refused_and_keeps_its_dates():
+    program = plan()
+    with pytest.raises(ValidationError) as error:
+        services.program_update(program=program, data={"ends_on": date(2020, 1, 1)})
+    assert error.value.messages == ["方案的结束日期不能早于开始日期。"]
+    program.refresh_from_db()
+    assert program.ends_on == date(2022, 12, 31)
+
+
+def test_a_program_renamed_is_kept_without_the_spaces_typed_around_its_name():
+    program = services.program_update(program=plan(), data={"name": "  许昌市电子商务进农村实施方案（修订）  "})
+    program.refresh_from_db()
+    assert program.name == "许昌市电子商务进农村实施方案（修订）"
 
 
 def test_a_target_takes_its_unit_from_the_metric(anchors_target):

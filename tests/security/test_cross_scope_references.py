@@ -65,7 +65,7 @@ from villages.tests.factories import DesignationFactory
 from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region
 from xuchang_ecom.applications import services as applications
 from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
-from xuchang_ecom.common.errors import NOT_A_CHOICE
+from xuchang_ecom.common.errors import NOT_A_CHOICE, NotFound
 from xuchang_ecom.records.importexport import CSV
 from xuchang_ecom.records.services import is_scoped
 from xuchang_ecom.reporting import services as reporting
@@ -857,7 +857,7 @@ def test_every_service_refuses_another_countys_record(changge_user, city_user, r
         try:
             with transaction.atomic():
                 case.function(user=user, **args)
-        except (ValidationError, Http404, PermissionDenied) as error:
+        except (ValidationError, Http404, NotFound, PermissionDenied) as error:
             refusal = error
         except Exception as error:
             found.failures.append(f"{where}: failed with {error!r} instead of a refusal")
@@ -871,10 +871,10 @@ def test_every_service_refuses_another_countys_record(changge_user, city_user, r
             # The shared write path's answer, or the 404 of the services of reports and
             # applications: either way, as if the record did not exist.
             messages = getattr(refusal, "message_dict", {}).get(case.parameter)
-            found.check(where, isinstance(refusal, Http404) or messages == [str(NOT_A_CHOICE)],
+            found.check(where, isinstance(refusal, Http404 | NotFound) or messages == [str(NOT_A_CHOICE)],
                         f"not refused on the field as a missing record: {refusal!r}")
         else:
-            found.check(where, isinstance(refusal, ValidationError | Http404), f"refused with {refusal!r}")
+            found.check(where, isinstance(refusal, ValidationError | Http404 | NotFound), f"refused with {refusal!r}")
     found.report("services")
 
 
@@ -1006,7 +1006,7 @@ def test_an_application_refers_only_to_what_its_applicant_may_see(client, record
     assert hidden_answer.status_code == client.post(reverse("applications:start", args=[hidden_pk])).status_code == 404
 
     requirement = call(title="另一项申报").documents.first()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         applications.document_upload(user=applicant, application=application, requirement=requirement,
                                      upload=SimpleUploadedFile("营业执照.pdf", PDF))
     assert not application.uploads.exists()

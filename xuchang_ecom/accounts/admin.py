@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +7,10 @@ from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import ReadOnlyAdminMixin
 from xuchang_ecom.regions.models import Region
 
+from . import services
 from .models import Organisation, User
 from .scoping import regions_in_scope
+from .validators import normalise_uscc
 
 
 @admin.register(User)
@@ -22,8 +25,15 @@ class UserAdmin(AuditHistoryMixin, DjangoUserAdmin):
     )
 
 
+class OrganisationForm(forms.ModelForm):
+    def clean_uscc(self):
+        # As the services keep it, so that the uniqueness check sees the code they save.
+        return normalise_uscc(self.cleaned_data["uscc"]) or None
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "uscc", "region"]
     search_fields = ["name", "uscc"]
     list_select_related = ["region"]
@@ -31,6 +41,12 @@ class OrganisationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.organisation_update(organisation=obj, data=form.cleaned_data)
+        else:
+            obj.pk = services.organisation_create(**form.cleaned_data).pk
 
 
 @admin.register(Region)

@@ -88,6 +88,21 @@ def organisation_create(
     return organisation
 
 
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
+    """Change ``organisation``'s fields to ``data``; returns it saved. Raises ValidationError.
+
+    Its credit code is kept as on registration (no spaces, upper case), so the registries
+    find the organisation by its code however it was typed."""
+    for name, value in data.items():
+        setattr(organisation, name, value)
+    organisation.name = organisation.name.strip()
+    organisation.uscc = normalise_uscc(organisation.uscc) or None
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
 def organisation_find_or_build(*, name: str, region: Region | None, uscc: str | None = None) -> Organisation:
     """The organisation registered under credit code ``uscc`` or, without a match, a new
     unsaved one from ``name`` and ``region``. Without a code nothing is matched: names are

@@ -9,21 +9,19 @@ the day after the public notice period, or the day of approval for a call withou
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import ngettext
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.common.errors import NotAllowed, NotFound
 from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.reporting.models import Report
-from xuchang_ecom.workflow import notifications, review
+from xuchang_ecom.workflow import review
 
-from . import grants, selectors
+from . import grants, notify, selectors
 from .documents import document_check
 from .models import (
     Application,
@@ -95,16 +93,9 @@ def _record(application: Application, action: str, user, comment: str = "", fiel
                                     field_comments=field_comments or {})
 
 
-def _tell(users, application: Application, message: str) -> None:
-    """Notify ``users`` about ``application`` (in-page and by e-mail after commit)."""
-    with override(settings.LANGUAGE_CODE):
-        text = message % {"organisation": application.organisation.name, "call": application.call.title}
-    notifications.notify(users=users, message=text, url=reverse("applications:detail", args=[application.pk]))
-
-
 def _check_applicant(user, application: Application) -> None:
     if user.role != Role.REPORTER or user.organisation_id != application.organisation_id:
-        raise Http404
+        raise NotFound
 
 
 def _locked(application: Application, version: int | None, statuses) -> Application:
@@ -117,10 +108,10 @@ def _locked(application: Application, version: int | None, statuses) -> Applicat
 @transaction.atomic
 def application_start(*, user, call: Call) -> Application:
     """The reporter's organisation's application to ``call``, started as a draft pre-filled
-    from its approved reports if there is none. Raises PermissionDenied for a user who is
+    from its approved reports if there is none. Raises NotAllowed for a user who is
     not a reporter, ValidationError when the call is not open or not for the organisation."""
     if user.role != Role.REPORTER or not user.organisation_id:
-        raise PermissionDenied
+        raise NotAllowed
     existing = Application.objects.filter(call=call, organisation_id=user.organisation_id).first()
     if existing is not None:
         return existing
@@ -201,7 +192,7 @@ def document_upload(*, user, application: Application, requirement: RequiredDocu
     _check_applicant(user, application)
     application = _locked(application, None, EDITABLE)
     if requirement.call_id != application.call_id:
-        raise Http404
+        raise NotFound
     if f"document:{requirement.pk}" not in editable_items(application):
         raise ValidationError(_("This document cannot be changed now."), code="not_editable")
     upload.seek(0)
@@ -263,8 +254,7 @@ def application_submit(*, user, application: Application, data: dict[str, str], 
         application.save()
         _record(application, ApplicationEvent.Action.RESUBMITTED if resubmission
                 else ApplicationEvent.Action.SUBMITTED, user)
-        _tell(notifications.reviewers_of(application.organisation), application,
-              _("%(organisation)s submitted its application to “%(call)s”."))
+        notify.application_arrived(application)
     return application
 
 
@@ -273,9 +263,9 @@ def application_submit(*, user, application: Application, data: dict[str, str], 
 
 def _check_staff(user, application: Application, permission: str) -> None:
     if not user.has_perm(permission):
-        raise PermissionDenied
+        raise NotAllowed
     if not selectors.application_list(user=user).filter(pk=application.pk).exists():
-        raise Http404
+        raise NotFound
 
 
 @transaction.atomic
@@ -283,7 +273,7 @@ def county_opinion_give(*, user, application: Application, recommended: bool, co
     """The county bureau's first opinion on a submitted application of its county (county
     staff only: another county's application answers 404)."""
     if user.role != Role.COUNTY_STAFF:
-        raise PermissionDenied
+        raise NotAllowed
     _check_staff(user, application, COUNTY_OPINION)
     application = _locked(application, None, (ApplicationStatus.SUBMITTED,))
     opinion, _created = CountyOpinion.objects.update_or_create(
@@ -341,8 +331,7 @@ def application_return(*, user, application: Application, version: int | None, c
     application.version += 1
     application.save()
     _record(application, ApplicationEvent.Action.RETURNED, user, comment.strip(), field_comments)
-    _tell(notifications.reporters_of(application.organisation_id), application,
-          _("Your application to “%(call)s” was returned for more material."))
+    notify.application_returned(application)
     return application
 
 
@@ -371,9 +360,7 @@ def application_decide(*, user, application: Application, version: int | None, a
     application.save()
     _record(application, ApplicationEvent.Action.APPROVED if approve else ApplicationEvent.Action.REJECTED, user,
             comment.strip())
-    _tell(notifications.reporters_of(application.organisation_id), application,
-          _("Your application to “%(call)s” was approved.") if approve
-          else _("Your application to “%(call)s” was not approved."))
+    notify.application_decided(application, approved=approve)
     if approve and application.call.notice_days == 0:
         today = timezone.localdate()
         _take_effect(user=user, application=application, on=today)
@@ -415,7 +402,7 @@ def notice_publish(*, user, call: Call) -> Notice:
     has not closed or an application is undecided (``notice_refusal``), or nothing is
     approved."""
     if not user.has_perm(EVALUATE):
-        raise PermissionDenied
+        raise NotAllowed
     # The lock on the call keeps two publications apart.
     call = Call.objects.select_for_update().get(pk=call.pk)
     if Notice.objects.filter(call=call).exists():

@@ -4,6 +4,7 @@ does the same (``xuchang_ecom.common.apierrors.exception_handler``), so a servic
 speaks HTTP."""
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 
 class NotFound(Exception):
@@ -17,7 +18,13 @@ class NotAllowed(PermissionDenied):
 
 
 class Conflict(Exception):
-    """The record changed meanwhile, or is in a state where this cannot happen (409)."""
+    """The record changed meanwhile, or is in a state where this cannot happen (409).
+    Raised with a message, that is what the user is told; without one, a general refusal."""
+
+    @property
+    def message(self) -> str:
+        return str(self) if self.args else gettext(
+            "This cannot be done now: the record has changed meanwhile, or its state does not allow it.")
 
 
 #: What a write is told about a record it refers to but may not see: Django's own words

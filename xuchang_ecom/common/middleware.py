@@ -1,9 +1,12 @@
-"""Refusing what should never reach a view."""
+"""Refusing what should never reach a view, and answering a service's refusal."""
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .errors import Conflict, NotFound
 
 
 class RequestSizeLimitMiddleware:
@@ -55,3 +58,27 @@ class NulCharacterMiddleware:
                 cleaned._mutable = False
                 request.POST = cleaned
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A service's refusal that reaches no handler in the view (``common.errors``): a
+    NotFound answers exactly as Django's own 404 does (the site's ``handler404`` decides
+    the page, JSON under /api/), so a guess learns nothing; a Conflict answers 409 in the
+    user's language, JSON under /api/. A NotAllowed is a PermissionDenied, which Django
+    answers 403 by itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            # No message: the 404 is the same whichever check refused, and says nothing more.
+            return response_for_exception(request, Http404())
+        if isinstance(exception, Conflict):
+            if request.path.startswith("/api/"):  # as the API's own errors are
+                return JsonResponse({"detail": exception.message}, status=409)
+            return HttpResponse(exception.message, status=409, content_type="text/plain; charset=utf-8")
+        return None

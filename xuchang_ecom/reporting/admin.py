@@ -25,8 +25,9 @@ class PeriodAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            data = form.cleaned_data
+            services.period_update(period=obj, opens_on=data["opens_on"], due_on=data["due_on"],
+                                   is_open=data["is_open"])
         else:
             period = services.period_open(month=obj.month, opens_on=obj.opens_on, due_on=obj.due_on)
             obj.pk = services.period_set_open(period=period, is_open=obj.is_open).pk

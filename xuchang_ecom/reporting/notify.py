@@ -5,14 +5,15 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from xuchang_ecom.accounts.scoping import scope_queryset
+from xuchang_ecom.common.errors import NotAllowed
 from xuchang_ecom.workflow.notifications import notify, reporters_of, reviewers_of
 
 from .groups import expected_organisations
@@ -21,23 +22,29 @@ from .models import Period, Reminder, ReminderStage, Report, ReportStatus
 logger = logging.getLogger(__name__)
 
 
-def report_arrived(report: Report, *, url: str) -> None:
+def report_arrived(report: Report) -> None:
+    """Tell the reviewers of ``report``'s organisation that it awaits them, with a link to review it."""
     with override(settings.LANGUAGE_CODE):
         message = _("%(organisation)s submitted its report for %(period)s.") % {
             "organisation": report.organisation.name, "period": report.period}
-    notify(users=reviewers_of(report.organisation), message=message, url=url)
+    notify(users=reviewers_of(report.organisation), message=message,
+           url=reverse("reporting:review", args=[report.pk]))
 
 
-def report_returned(report: Report, *, url: str) -> None:
+def report_returned(report: Report) -> None:
+    """Tell the reporters that ``report`` came back to them, with a link to correct it."""
     with override(settings.LANGUAGE_CODE):
         message = _("Your report for %(period)s was returned for correction.") % {"period": report.period}
-    notify(users=reporters_of(report.organisation_id), message=message, url=url)
+    notify(users=reporters_of(report.organisation_id), message=message,
+           url=reverse("reporting:edit", args=[report.pk]))
 
 
-def report_approved(report: Report, *, url: str) -> None:
+def report_approved(report: Report) -> None:
+    """Tell the reporters that ``report`` was approved, with a link to it."""
     with override(settings.LANGUAGE_CODE):
         message = _("Your report for %(period)s was approved.") % {"period": report.period}
-    notify(users=reporters_of(report.organisation_id), message=message, url=url)
+    notify(users=reporters_of(report.organisation_id), message=message,
+           url=reverse("reporting:detail", args=[report.pk]))
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -58,9 +65,9 @@ def reminders_send_for_period(*, user, period: Period, today: date | None = None
     nothing submitted). This is the scheduled overdue reminder sent now: each organisation
     gets it at most once per period, by this or by the task, so pressing twice sends
     nothing more. Returns how many organisations were reminded.
-    Raises PermissionDenied for a user who does not review reports."""
+    Raises NotAllowed for a user who does not review reports."""
     if not user.has_perm("reporting.review_report"):
-        raise PermissionDenied
+        raise NotAllowed
     today = today or timezone.localdate()
     if not period_is_overdue(period, today=today):
         return 0

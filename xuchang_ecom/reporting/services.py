@@ -10,14 +10,13 @@ import statistics
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.common.errors import NotAllowed, NotFound
 from xuchang_ecom.common.signals import records_written
 from xuchang_ecom.workflow import review
 
@@ -45,6 +44,16 @@ def period_open(*, month: date, opens_on: date, due_on: date) -> Period:
 
 
 @transaction.atomic
+def period_update(*, period: Period, opens_on: date, due_on: date, is_open: bool) -> Period:
+    """Move a period's dates, or close or reopen it; its month stays. Raises ValidationError
+    if it would be due before it opens."""
+    period.opens_on, period.due_on, period.is_open = opens_on, due_on, is_open
+    period.full_clean()
+    period.save(update_fields=["opens_on", "due_on", "is_open"])
+    return period
+
+
+@transaction.atomic
 def period_set_open(*, period: Period, is_open: bool) -> Period:
     """Close a period (nothing more can be submitted for it) or open it again."""
     period.is_open = is_open
@@ -67,11 +76,11 @@ def report_start(*, user, period: Period) -> Report:
     """The reporter's report for ``period``, started as a draft if there is none.
 
     Two tabs starting it at once get the same report (the database allows one per
-    organisation and period). Raises PermissionDenied for a user who is not a reporter,
+    organisation and period). Raises NotAllowed for a user who is not a reporter,
     ValidationError when the period is closed.
     """
     if user.role != Role.REPORTER or not user.organisation_id:
-        raise PermissionDenied
+        raise NotAllowed
     existing = Report.objects.filter(organisation_id=user.organisation_id, period=period).first()
     if existing is not None:
         return existing
@@ -110,7 +119,7 @@ def _parse(report: Report, data: dict[str, str]) -> tuple[dict[str, object], dic
 
 def _check_reporter(user, report: Report) -> None:
     if user.role != Role.REPORTER or user.organisation_id != report.organisation_id:
-        raise Http404
+        raise NotFound
 
 
 @transaction.atomic
@@ -181,7 +190,7 @@ def report_submit(*, user, report: Report, data: dict[str, str], version: int,
             report.version += 1
             report.save()
             _record(report, ReportEvent.Action.RESUBMITTED if resubmission else ReportEvent.Action.SUBMITTED, user)
-            notify.report_arrived(report, url=reverse("reporting:review", args=[report.pk]))
+            notify.report_arrived(report)
     if errors:
         raise ValidationError(errors)
     if refused:
@@ -214,9 +223,9 @@ def report_submitted_with(*, report: Report, data: dict[str, str]) -> bool:
 
 def _check_reviewer(user, report: Report) -> None:
     if not user.has_perm("reporting.review_report"):
-        raise PermissionDenied
+        raise NotAllowed
     if not selectors.report_list(user=user).filter(pk=report.pk).exists():
-        raise Http404
+        raise NotFound
 
 
 @transaction.atomic
@@ -232,7 +241,7 @@ def report_return(*, user, report: Report, version: int, comment: str = "",
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.RETURNED, user, comment.strip(), field_comments)
-    notify.report_returned(report, url=reverse("reporting:edit", args=[report.pk]))
+    notify.report_returned(report)
     return report
 
 
@@ -247,7 +256,7 @@ def report_approve(*, user, report: Report, version: int, comment: str = "") -> 
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.APPROVED, user, comment.strip())
-    notify.report_approved(report, url=reverse("reporting:detail", args=[report.pk]))
+    notify.report_approved(report)
     records_written.send(sender=Report, count=1)
     return report
 
@@ -259,10 +268,10 @@ def report_approve_many(*, user, versions: dict[int, int]) -> tuple[list[Report]
     Returns the reports approved and, for each one skipped, ``(what, why)``: one changed
     since the reviewer's page was built, or no longer awaiting review, is skipped; one the
     reviewer may not see is skipped as not found, like a missing one.
-    Raises PermissionDenied for a user who does not review reports.
+    Raises NotAllowed for a user who does not review reports.
     """
     if not user.has_perm("reporting.review_report"):
-        raise PermissionDenied
+        raise NotAllowed
     visible = selectors.report_list(user=user).in_bulk(list(versions))
     approved, skipped = [], []
     for pk, version in versions.items():
@@ -282,7 +291,7 @@ def report_unlock(*, user, report: Report, reason: str) -> Report:
     """Unlock an approved report (city permission, with a reason): it goes back to its
     organisation as returned, every figure editable, and stops counting until approved."""
     if not user.has_perm("reporting.unlock_report"):
-        raise PermissionDenied
+        raise NotAllowed
     _check_reviewer(user, report)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the approved report is unlocked.")})
@@ -293,6 +302,6 @@ def report_unlock(*, user, report: Report, reason: str) -> Report:
     report.version += 1
     report.save()
     _record(report, ReportEvent.Action.UNLOCKED, user, reason.strip())
-    notify.report_returned(report, url=reverse("reporting:edit", args=[report.pk]))
+    notify.report_returned(report)
     records_written.send(sender=Report, count=1)
     return report

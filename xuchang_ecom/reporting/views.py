@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from xuchang_ecom.accounts.scoping import scope_queryset
 from xuchang_ecom.common.admin import add_service_errors
 from xuchang_ecom.workflow import review
 from xuchang_ecom.workflow.forms import ReturnForm
+from xuchang_ecom.workflow.notifications import notifications_mark_read
 
 from . import notify, selectors, services
 from .exports import XLSX_CONTENT_TYPE, completeness_workbook
@@ -268,7 +268,7 @@ def remind_late_view(request, period_pk: int):
 def notifications_view(request):
     """The user's notifications, newest first; opening the page marks them read."""
     notifications = list(request.user.notifications.all()[:50])
-    request.user.notifications.unread().update(read_at=timezone.now())
+    notifications_mark_read(user=request.user)
     return render(request, "reporting/notifications.html", {"notifications": notifications})
 
 

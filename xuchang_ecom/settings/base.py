@@ -68,6 +68,10 @@ MIDDLEWARE = [
     # Trail entries written while a request is served name its user and channel.
     "xuchang_ecom.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A service's NotFound or Conflict that the view lets through answers 404 or 409. It
+    # only handles a view's exceptions, which Django hands it inside every middleware
+    # above (so in the request's language), wherever it stands in this list.
+    "xuchang_ecom.common.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -247,6 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per client; the open data's anonymous rate is an operator's choice (OPEN_DATA_RATE).
     "DEFAULT_THROTTLE_RATES": {"anon": env("OPEN_DATA_RATE", default="120/minute"), "user": "1200/minute"},
+    # A service's NotFound and Conflict answer 404 and 409, as on the pages.
+    "EXCEPTION_HANDLER": "xuchang_ecom.common.apierrors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

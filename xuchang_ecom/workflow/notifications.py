@@ -6,6 +6,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from xuchang_ecom.accounts.models import Role
 
@@ -32,6 +33,11 @@ def notify(*, users, message: str, url: str = "") -> list[Notification]:
     recipients = [user.email for user in users if user.email]
     transaction.on_commit(lambda: _mail(message, message + (f"\n\n{url}" if url else ""), recipients))
     return notifications
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread notification of ``user`` read, now; returns how many were."""
+    return Notification.objects.filter(user=user).unread().update(read_at=timezone.now())
 
 
 def reviewers_of(organisation):

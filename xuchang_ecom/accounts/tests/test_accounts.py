@@ -1,12 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from villages.models import Designation
 from villages.tests.factories import DesignationFactory, village
 from xuchang_ecom.accounts import services
-from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.accounts.scoping import region_in_scope
-from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.accounts.tests.factories import region, uscc
 from xuchang_ecom.accounts.validators import uscc_check_character, validate_uscc
 
 
@@ -96,3 +97,39 @@ def test_a_bad_resident_id_is_refused_with_the_number_masked(number, why):
     assert error.value.code == why
     message = error.value.messages[0]
     assert number not in message and number[6:14] not in message
+
+
+@pytest.mark.django_db
+def test_an_organisation_whose_code_is_typed_in_lower_case_in_the_admin_is_one_organisation_for_the_registries(
+        client, city_user):
+    code = uscc(4401)
+    client.force_login(city_user)
+    response = client.post(reverse("admin:accounts_organisation_add"), {
+        "name": " 长葛市示例直播公司 ", "uscc": code.lower(), "region": region("长葛市").pk})
+    assert response.status_code == 302
+    registered = services.organisation_get_or_create(user=city_user, name="示例直播公司", region=region("长葛市"),
+                                                     uscc=code)
+    assert (registered.name, registered.uscc) == ("长葛市示例直播公司", code)
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_organisation_changed_to_a_code_already_registered_is_refused_however_the_code_is_typed(
+        client, city_user):
+    taken = services.organisation_create(name="已登记的企业", region=region("长葛市"), uscc=uscc(4402))
+    other = services.organisation_create(name="另一家企业", region=region("禹州市"))
+    client.force_login(city_user)
+    response = client.post(reverse("admin:accounts_organisation_change", args=[other.pk]), {
+        "name": other.name, "uscc": taken.uscc.lower(), "region": other.region_id})
+    assert response.status_code == 200 and "已存在" in response.content.decode()
+    other.refresh_from_db()
+    assert other.uscc is None
+
+
+@pytest.mark.django_db
+def test_an_organisations_new_code_is_kept_as_registered_whatever_spaces_and_case_it_was_given():
+    organisation = services.organisation_create(name="示例企业", region=region("长葛市"))
+    code = uscc(4403)
+    services.organisation_update(organisation=organisation, data={"uscc": f" {code[:9].lower()} {code[9:]} "})
+    organisation.refresh_from_db()
+    assert organisation.uscc == code

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from livestream.models import Agency
 from programs import services as programs
@@ -25,6 +24,7 @@ from xuchang_ecom.applications.models import (
     Document,
     Notice,
 )
+from xuchang_ecom.common.errors import NotFound
 from xuchang_ecom.reporting.tests.factories import period
 
 from .factories import EXE, PDF, PNG, agency_reporter, approved_report, call, months_before
@@ -289,7 +289,7 @@ def test_another_organisations_reporter_can_neither_see_nor_touch_the_applicatio
     assert client.post(reverse("applications:decide", args=[application.pk]),
                        {"action": "approve", "version": application.version}).status_code == 404
     assert application.pk not in [a.pk for a in selectors.application_list(user=other_applicant)]
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.application_save_draft(user=other_applicant, application=application, data={}, version=None)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -302,7 +302,7 @@ def test_the_county_opinion_is_given_by_the_applicants_county_only(
     assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
     assert client.post(reverse("applications:decide", args=[application.pk]),
                        {"action": "opinion", "recommended": "yes"}).status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.county_opinion_give(user=yuzhou_user, application=application, recommended=True)
     with pytest.raises(PermissionDenied):
         services.county_opinion_give(user=city_user, application=application, recommended=True)
@@ -449,6 +449,17 @@ def test_the_county_is_told_when_an_application_arrives_and_the_applicant_when_i
     services.application_return(user=city_user, application=application, version=application.version,
                                 field_comments={"statement": "请补充带贫情况。"})
     assert applicant.notifications.get().message == f"您对“{agency_call.title}”的申报已被退回补充材料。"
+
+
+def test_the_applicant_is_told_of_the_decision_in_chinese_whatever_language_the_bureau_works_in(
+        applicant, agency_call, city_user):
+    application = submitted(applicant, agency_call)
+    with translation.override("en"):
+        services.application_decide(user=city_user, application=application, version=application.version,
+                                    approve=False, comment="销售额未达到要求")
+    told = applicant.notifications.get()
+    assert told.message == f"您对“{agency_call.title}”的申报未获通过。"
+    assert told.url == reverse("applications:detail", args=[application.pk])
 
 
 # -- the admin ----------------------------------------------------------------------------

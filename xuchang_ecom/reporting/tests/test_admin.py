@@ -27,6 +27,18 @@ def test_a_period_that_is_not_the_first_of_a_month_is_refused_in_words(client, c
     assert "填报期以月为单位：请填写该月第一天。" in response.content.decode()
 
 
+def test_city_staff_move_a_periods_due_date_in_the_admin_but_never_before_it_opens(client, city_user):
+    may = period(date(2021, 5, 1))
+    client.force_login(city_user)
+    url = reverse("admin:reporting_period_change", args=[may.pk])
+    response = client.post(url, {"opens_on": "2021-05-01", "due_on": "2021-05-15", "is_open": "on"})
+    assert response.status_code == 302
+    response = client.post(url, {"opens_on": "2021-05-01", "due_on": "2021-04-30", "is_open": "on"})
+    assert "填报期的截止日期不能早于开放日期。" in response.content.decode()
+    may.refresh_from_db()
+    assert (may.due_on, may.is_open) == (date(2021, 5, 15), True)
+
+
 def test_county_staff_list_only_their_countys_reports(client, city_user, changge_user):
     may = period(date(2021, 5, 1))
     for username, county in (("r_changge", "长葛市"), ("r_yuzhou", "禹州市")):

@@ -6,10 +6,10 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tests.helpers import run_at_once
+from xuchang_ecom.common.errors import NotFound
 from xuchang_ecom.reporting import services
 from xuchang_ecom.reporting.models import Report, ReportEvent, ReportStatus
 
@@ -118,6 +118,22 @@ def test_a_form_left_open_during_the_approval_changes_nothing(reporter_a, changg
     assert error.value.code == "stale"
 
 
+def test_a_period_moved_to_fall_due_before_it_opens_is_refused_and_keeps_its_dates():
+    may = period(date(2021, 5, 1))
+    with pytest.raises(ValidationError) as error:
+        services.period_update(period=may, opens_on=date(2021, 5, 12), due_on=date(2021, 5, 10), is_open=False)
+    assert error.value.message_dict == {"due_on": ["填报期的截止日期不能早于开放日期。"]}
+    may.refresh_from_db()
+    assert (may.opens_on, may.due_on, may.is_open) == (date(2021, 5, 1), date(2021, 5, 10), True)
+
+
+def test_a_period_can_be_closed_and_given_more_time_at_once():
+    may = services.period_update(period=period(date(2021, 5, 1)), opens_on=date(2021, 5, 1),
+                                 due_on=date(2021, 5, 20), is_open=False)
+    may.refresh_from_db()
+    assert (may.due_on, may.is_open) == (date(2021, 5, 20), False)
+
+
 def test_a_closed_period_takes_no_new_report_and_no_draft(reporter_a):
     closed = period(date(2021, 4, 1), is_open=False)
     with pytest.raises(ValidationError) as error:
@@ -127,13 +143,13 @@ def test_a_closed_period_takes_no_new_report_and_no_draft(reporter_a):
 
 def test_another_organisations_reporter_cannot_touch_the_report(reporter_a, reporter_b, may):
     report = services.report_start(user=reporter_a, period=may)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_save_draft(user=reporter_b, report=report, data={"sales": "1"}, version=report.version)
 
 
 def test_a_county_reviewer_of_another_county_cannot_review(reporter_a, yuzhou_user, may):
     report = submitted(reporter_a)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_approve(user=yuzhou_user, report=report, version=report.version)
 
 
