@@ -1,6 +1,6 @@
 """The bulk import of livestream sessions (直播场次): a 100,000-row file in one go.
 
-The registries' resources (``xuchang_ecom.records.importexport.Resource``) save row by row
+The registries' resources (``xuchang_ecom.records.importexport.resources.Resource``) save row by row
 through the services, at several queries a row. Sessions arrive in far larger files, so
 they come in here instead, under the same rules as the shared way: the export's column
 headers in any configured language; places by path or statistical code, choices by label
@@ -52,19 +52,12 @@ from xuchang_ecom.audit.context import IMPORT, audit_context
 from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.common.bulk import copy_rows, reserve_ids, supports_copy
 from xuchang_ecom.common.signals import records_written
-from xuchang_ecom.records.importexport import (
-    CSV,
-    REGION_CODE_COLUMN,
-    XLSX,
-    ImportFileRejected,
-    RelatedListWidget,
-    SpreadsheetFormat,
-    SpreadsheetImportForm,
-    cell_text,
-    in_every_language,
-    row_message,
-    unescape_formula,
-)
+from xuchang_ecom.records.importexport.cells import cell_text, in_every_language, unescape_formula
+from xuchang_ecom.records.importexport.formats import CSV, XLSX, SpreadsheetFormat
+from xuchang_ecom.records.importexport.forms import SpreadsheetImportForm
+from xuchang_ecom.records.importexport.resources import row_message
+from xuchang_ecom.records.importexport.uploads import ImportFileRejected
+from xuchang_ecom.records.importexport.widgets import REGION_CODE_COLUMN, RelatedListWidget
 from xuchang_ecom.regions.models import PATH_SEPARATOR, Level, Region
 
 from .models import Agency, Anchor, Base, Platform, Session

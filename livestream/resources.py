@@ -9,16 +9,10 @@ from import_export import widgets
 
 from xuchang_ecom.common.masking import MASK_CHARACTER
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.records.importexport import (
-    Column,
-    OrganisationResource,
-    RelatedListWidget,
-    RelationColumnsMixin,
-    Resource,
-    TextWidget,
-    cell_text,
-    region_code_column,
-)
+from xuchang_ecom.records.importexport.cells import cell_text
+from xuchang_ecom.records.importexport.columns import Column, region_code_column
+from xuchang_ecom.records.importexport.resources import OrganisationResource, RelationColumnsMixin, Resource
+from xuchang_ecom.records.importexport.widgets import RelatedListWidget, TextWidget
 
 from . import selectors, services
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training

@@ -26,7 +26,8 @@ from livestream.resources import SessionResource
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import make_user, region
 from xuchang_ecom.audit.models import LogEntry
-from xuchang_ecom.records.importexport import CSV, XLSX, ImportFileRejected
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
+from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 
 pytestmark = pytest.mark.django_db
 

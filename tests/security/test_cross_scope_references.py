@@ -66,7 +66,7 @@ from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region
 from xuchang_ecom.applications import services as applications
 from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
 from xuchang_ecom.common.errors import NOT_A_CHOICE
-from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.importexport.formats import CSV
 from xuchang_ecom.records.services import is_scoped
 from xuchang_ecom.reporting import services as reporting
 from xuchang_ecom.reporting.tests.factories import period

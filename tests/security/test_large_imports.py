@@ -23,7 +23,7 @@ from tests.security.large_files import (
     spoiled_columns,
 )
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.records.importexport import row_message
+from xuchang_ecom.records.importexport.resources import row_message
 
 pytestmark = pytest.mark.django_db
 
