@@ -1,7 +1,7 @@
 """Spreadsheet import and export of the livestream registry, written by its services.
 
 Sessions are only exported here; they come in through the bulk session import
-(``livestream/importers.py``).
+(``livestream.importers``).
 """
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -317,7 +317,7 @@ class AnchorResource(RelationColumnsMixin, Resource):
 
 class SessionResource(Resource):
     """One row per livestream session, for export. Sessions are imported in bulk through
-    ``livestream/importers.py``, never through this resource."""
+    ``livestream.importers``, never through this resource."""
 
     region_code = region_code_column("region")
     anchors = Column(attribute="anchors", column_name=field_label(Session, "anchors"),

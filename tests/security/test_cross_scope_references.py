@@ -44,7 +44,8 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.relations import ManyRelatedField, RelatedField
 
-from livestream.importers import SessionBulkImportAdminMixin, session_bulk_import
+from livestream.importers.admin import SessionBulkImportAdminMixin
+from livestream.importers.sessions import session_bulk_import
 from livestream.models import BaseKind, SessionKind
 from livestream.tests.factories import (
     AgencyFactory,

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from import_export.tmp_storages import TempFolderStorage
 
-from livestream.importers import upload_keep
+from livestream.importers.storage import upload_keep
 from tests.helpers import CSV_FORMAT, column
 from tests.security.large_files import (
     SPECS,

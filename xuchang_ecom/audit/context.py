@@ -12,7 +12,8 @@ api        ``AuditContextMiddleware`` (``/api/…``)             the user DRF au
 web        ``AuditContextMiddleware`` (every other page)       the request's user and address
 import     ``Resource.import_row`` in                          the file's name and the row's
            ``records.importexport.resources`` and              number as the spreadsheet shows
-           ``livestream.importers.session_bulk_import``        it (the header is row 1)
+           ``session_bulk_import`` in                          it (the header is row 1)
+           ``livestream.importers.sessions``
 task       Celery's ``task_prerun`` (``task_started``)         the task's name
 command    ``manage.py`` (``command_context``)                 the command and the OS account
 =========  ==================================================  ================================
