@@ -10,7 +10,7 @@ from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.records.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 
 from . import selectors, services
-from .importers import SessionBulkImportAdminMixin
+from .importers.admin import SessionBulkImportAdminMixin
 from .models import (
     Agency,
     Anchor,
@@ -160,7 +160,7 @@ class AnchorAdmin(LivestreamRecordAdmin):
 
 
 # Sessions come in files of 100,000 rows: they import through the bulk path in
-# importers.py; SessionResource only exports.
+# livestream.importers; SessionResource only exports.
 @admin.register(Session)
 class SessionAdmin(SessionBulkImportAdminMixin, LivestreamRecordAdmin):
     resource_classes = [SessionResource]

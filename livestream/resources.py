@@ -1,7 +1,7 @@
 """Spreadsheet import and export of the livestream registry, written by its services.
 
 Sessions are only exported here; they come in through the bulk session import
-(``livestream/importers.py``).
+(``livestream.importers``).
 """
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -9,16 +9,10 @@ from import_export import widgets
 
 from xuchang_ecom.common.masking import MASK_CHARACTER
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.records.importexport import (
-    Column,
-    OrganisationResource,
-    RelatedListWidget,
-    RelationColumnsMixin,
-    Resource,
-    TextWidget,
-    cell_text,
-    region_code_column,
-)
+from xuchang_ecom.records.importexport.cells import cell_text
+from xuchang_ecom.records.importexport.columns import Column, region_code_column
+from xuchang_ecom.records.importexport.resources import OrganisationResource, RelationColumnsMixin, Resource
+from xuchang_ecom.records.importexport.widgets import RelatedListWidget, TextWidget
 
 from . import selectors, services
 from .models import Agency, Anchor, AnchorAccount, Base, Brand, Cluster, Contest, Platform, Session, Training
@@ -323,7 +317,7 @@ class AnchorResource(RelationColumnsMixin, Resource):
 
 class SessionResource(Resource):
     """One row per livestream session, for export. Sessions are imported in bulk through
-    ``livestream/importers.py``, never through this resource."""
+    ``livestream.importers``, never through this resource."""
 
     region_code = region_code_column("region")
     anchors = Column(attribute="anchors", column_name=field_label(Session, "anchors"),

@@ -21,17 +21,10 @@ from import_export import widgets
 from xuchang_ecom.accounts.validators import normalise_resident_id, validate_resident_id
 from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name, mask_resident_id
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.records.importexport import (
-    Column,
-    OrganisationResource,
-    RelatedListWidget,
-    Resource,
-    SpreadsheetResult,
-    TextWidget,
-    WholeNumberWidget,
-    cell_text,
-    region_code_column,
-)
+from xuchang_ecom.records.importexport.cells import cell_text
+from xuchang_ecom.records.importexport.columns import Column, region_code_column
+from xuchang_ecom.records.importexport.resources import OrganisationResource, Resource, SpreadsheetResult
+from xuchang_ecom.records.importexport.widgets import RelatedListWidget, TextWidget, WholeNumberWidget
 
 from . import selectors, services
 from .models import (

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from xuchang_ecom.records.importexport import escape_formula
+from xuchang_ecom.records.importexport.cells import escape_formula
 from xuchang_ecom.regions.models import Level
 
 from .models import Program, Snapshot

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.importexport.formats import CSV
 
 # The positions of the formats on the admin's import and export forms
 # (settings.IMPORT_EXPORT_FORMATS).

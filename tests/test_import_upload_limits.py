@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from villages.models import Designation
 from villages.tests.factories import SourceReportFactory
-from xuchang_ecom.records.importexport import CSV, XLSX, ImportFileRejected
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
+from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 
 pytestmark = pytest.mark.django_db
 

@@ -147,7 +147,8 @@ def test_the_suite_passes_whatever_the_shell_exports(tmp_path):
     environment.pop("DATABASE_URL", None)
     environment.pop("REDIS_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/test_pages.py", "xuchang_ecom/site/tests/test_open_data_downloads.py",
+        [sys.executable, "-m", "pytest", "-q", "tests/test_pages.py",
+         "xuchang_ecom/site/tests/test_open_data_downloads.py",
          "-k", "demo_city_account or password_from_the_environment or readmes_api_v1"],
         cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

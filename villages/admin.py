@@ -5,7 +5,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.records.admin import ScopedAdminMixin, county_filter
-from xuchang_ecom.records.importexport import ScopedImportExportMixin
+from xuchang_ecom.records.importexport.admin import ScopedImportExportMixin
 
 from . import selectors, services
 from .models import Designation, Honour, SourceReport

@@ -1,5 +1,6 @@
 """Spreadsheet import and export of the registry, validated and written by its services."""
-from xuchang_ecom.records.importexport import Resource, region_code_column
+from xuchang_ecom.records.importexport.columns import region_code_column
+from xuchang_ecom.records.importexport.resources import Resource
 
 from . import services
 from .models import Designation, Honour

@@ -30,7 +30,7 @@ from livestream.tests.factories import (
 from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, run
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.tests.factories import region, uscc
-from xuchang_ecom.records.importexport import CSV, XLSX
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
 

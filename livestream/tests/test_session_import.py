@@ -20,13 +20,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from livestream import services
-from livestream.importers import COLUMNS, MAX_REPORTED_ERRORS, session_bulk_import
+from livestream.importers.rows import COLUMNS
+from livestream.importers.sessions import MAX_REPORTED_ERRORS, session_bulk_import
 from livestream.models import BaseKind, QuantityUnit, Session, SessionKind
 from livestream.resources import SessionResource
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import make_user, region
 from xuchang_ecom.audit.models import LogEntry
-from xuchang_ecom.records.importexport import CSV, XLSX, ImportFileRejected
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
+from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 
 pytestmark = pytest.mark.django_db
 
@@ -342,7 +344,7 @@ def test_on_postgresql_a_batch_the_database_refuses_fails_the_import_and_leaves_
             first_ids.extend(bulk.reserve_ids(model, count, cursor=cursor))
         return first_ids[:count]
 
-    with mock.patch("livestream.importers.reserve_ids", the_same_ids_twice), pytest.raises(IntegrityError):
+    with mock.patch("livestream.importers.writers.reserve_ids", the_same_ids_twice), pytest.raises(IntegrityError):
         import_csv(city_user, csv_file([a_row(标题=f"第{n}场") for n in range(7)]), batch_size=3)
     assert not Session.objects.exists()
     assert not [thread for thread in threading.enumerate() if thread.name == "session-import-copy"]

@@ -21,7 +21,7 @@ from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file,
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.tests.factories import uscc
 from xuchang_ecom.common.masking import mask_resident_id
-from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.importexport.formats import CSV
 from xuchang_ecom.tools.demo.poverty import demo_resident_id
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from xuchang_ecom.accounts.validators import (
     resident_id_check_character,
     uscc_check_character,
 )
-from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.importexport.formats import CSV
 
 HEADER_ROWS = 1
 GANGLI = "长葛市/佛耳湖镇/岗李村"

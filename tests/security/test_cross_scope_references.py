@@ -44,7 +44,8 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.relations import ManyRelatedField, RelatedField
 
-from livestream.importers import SessionBulkImportAdminMixin, session_bulk_import
+from livestream.importers.admin import SessionBulkImportAdminMixin
+from livestream.importers.sessions import session_bulk_import
 from livestream.models import BaseKind, SessionKind
 from livestream.tests.factories import (
     AgencyFactory,
@@ -66,7 +67,7 @@ from xuchang_ecom.accounts.tests.factories import OrganisationFactory, region
 from xuchang_ecom.applications import services as applications
 from xuchang_ecom.applications.tests.factories import PDF, agency_reporter, call
 from xuchang_ecom.common.errors import NOT_A_CHOICE, NotFound
-from xuchang_ecom.records.importexport import CSV
+from xuchang_ecom.records.importexport.formats import CSV
 from xuchang_ecom.records.services import is_scoped
 from xuchang_ecom.reporting import services as reporting
 from xuchang_ecom.reporting.tests.factories import period

@@ -11,10 +11,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from livestream.importers import session_bulk_import
+from livestream.importers.sessions import session_bulk_import
 from tests.helpers import CSV_FORMAT, XLSX_FORMAT
 from tests.security.large_files import SPECS, resource_class, rows_content
-from xuchang_ecom.records.importexport import CSV, XLSX
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
 

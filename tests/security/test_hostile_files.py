@@ -10,7 +10,7 @@ import tablib
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from xuchang_ecom.records.importexport import XLSX
+from xuchang_ecom.records.importexport.formats import XLSX
 
 pytestmark = pytest.mark.django_db
 

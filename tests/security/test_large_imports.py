@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from import_export.tmp_storages import TempFolderStorage
 
-from livestream.importers import upload_keep
+from livestream.importers.storage import upload_keep
 from tests.helpers import CSV_FORMAT, column
 from tests.security.large_files import (
     SPECS,
@@ -23,7 +23,7 @@ from tests.security.large_files import (
     spoiled_columns,
 )
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.records.importexport import row_message
+from xuchang_ecom.records.importexport.resources import row_message
 
 pytestmark = pytest.mark.django_db
 

@@ -413,6 +413,6 @@ def test_a_number_already_registered_elsewhere_is_refused_on_the_add_form_and_th
 
 
 def _dataset(resource, rows):
-    from xuchang_ecom.records.importexport import CSV
+    from xuchang_ecom.records.importexport.formats import CSV
 
     return CSV().create_dataset(csv_file(resource, rows))

@@ -17,7 +17,7 @@ from villages.resources import DesignationResource, HonourResource
 from villages.tests.factories import DesignationFactory, SourceReportFactory, village
 from xuchang_ecom.accounts.models import Role, User
 from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
-from xuchang_ecom.records.importexport import CSV, XLSX
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
 
 pytestmark = pytest.mark.django_db
 

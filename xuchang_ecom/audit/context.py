@@ -10,9 +10,10 @@ admin      ``AuditContextMiddleware`` (``/admin/…``)           the request's u
 api        ``AuditContextMiddleware`` (``/api/…``)             the user DRF authenticated, also
                                                                by Basic credentials
 web        ``AuditContextMiddleware`` (every other page)       the request's user and address
-import     ``common.importexport.Resource.import_row`` and     the file's name and the row's
-           ``livestream.importers.session_bulk_import``        number as the spreadsheet shows
-                                                               it (the header is row 1)
+import     ``Resource.import_row`` in                          the file's name and the row's
+           ``records.importexport.resources`` and              number as the spreadsheet shows
+           ``session_bulk_import`` in                          it (the header is row 1)
+           ``livestream.importers.sessions``
 task       Celery's ``task_prerun`` (``task_started``)         the task's name
 command    ``manage.py`` (``command_context``)                 the command and the OS account
 =========  ==================================================  ================================

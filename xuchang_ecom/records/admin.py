@@ -24,7 +24,7 @@ from xuchang_ecom.audit.history import AuditHistoryMixin
 from xuchang_ecom.common.admin import add_service_errors, filter_number
 from xuchang_ecom.common.masking import lookup_reveals, personal_data_of
 from xuchang_ecom.common.models import field_label
-from xuchang_ecom.records.importexport import ScopedImportExportMixin
+from xuchang_ecom.records.importexport.admin import ScopedImportExportMixin
 from xuchang_ecom.records.services import check_in_scope, check_references, is_scoped, scoped_relations
 from xuchang_ecom.regions.models import Level, Region
 

@@ -25,7 +25,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.throttling import AnonRateThrottle
 
 from xuchang_ecom.common.numbers import ASCII_INTEGER, BIGINT_MAX, BIGINT_MIN, parse_whole_number
-from xuchang_ecom.records.importexport import escape_formula
+from xuchang_ecom.records.importexport.cells import escape_formula
 from xuchang_ecom.regions.models import Level, Region
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from xuchang_ecom.records.importexport import escape_formula
+from xuchang_ecom.records.importexport.cells import escape_formula
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -278,8 +278,8 @@ SPECTACULAR_SETTINGS = {
 # Our formats check uploads before parsing and neutralise formulas on export; the
 # resources always import all or nothing (xuchang_ecom.records.importexport).
 IMPORT_EXPORT_FORMATS = [
-    "xuchang_ecom.records.importexport.XLSX",
-    "xuchang_ecom.records.importexport.CSV",
+    "xuchang_ecom.records.importexport.formats.XLSX",
+    "xuchang_ecom.records.importexport.formats.CSV",
 ]
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

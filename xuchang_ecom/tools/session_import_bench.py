@@ -30,11 +30,12 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from livestream import services
-from livestream.importers import COLUMNS, DEFAULT_BATCH_SIZE, session_bulk_import
+from livestream.importers.rows import COLUMNS
+from livestream.importers.sessions import DEFAULT_BATCH_SIZE, session_bulk_import
 from livestream.models import Agency, Anchor, Base, BaseKind, Platform, QuantityUnit, Session, SessionKind
 from xuchang_ecom.accounts.models import Role, User
 from xuchang_ecom.accounts.services import user_create
-from xuchang_ecom.records.importexport import CSV, XLSX
+from xuchang_ecom.records.importexport.formats import CSV, XLSX
 from xuchang_ecom.regions.models import Level, Region
 
 PLATFORMS = ["淘宝直播", "抖音", "快手", "京东", "农购网", "微信视频号"]
