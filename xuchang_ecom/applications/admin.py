@@ -162,7 +162,18 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "reason", "declared_at"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.conflict_update(conflict=obj, data=form.cleaned_data)
+        else:
+            data = form.cleaned_data
+            obj.pk = services.conflict_declare(reviewer=data["user"], organisation=data["organisation"],
+                                               reason=data["reason"]).pk
+
+    def delete_record(self, request, obj):
+        services.conflict_delete(conflict=obj)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.common.errors import NotAllowed, NotFound
 from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.reporting.models import Report
@@ -28,6 +28,7 @@ from .models import (
     ApplicationEvent,
     ApplicationStatus,
     Call,
+    Conflict,
     CountyOpinion,
     Criterion,
     Document,
@@ -161,6 +162,37 @@ def call_publish(*, call: Call) -> Call:
         call.published_at = timezone.now()
         call.save(update_fields=["published_at"])
     return call
+
+
+# -- conflicts of interest ----------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(*, reviewer, organisation: Organisation, reason: str) -> Conflict:
+    """Record that ``reviewer`` is linked to ``organisation`` (``reason``: how), so they
+    cannot score its applications (``evaluation_save``). Raises ValidationError, for a
+    link declared already among others."""
+    conflict = Conflict(user=reviewer, organisation=organisation, reason=reason.strip())
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+@transaction.atomic
+def conflict_update(*, conflict: Conflict, data: dict) -> Conflict:
+    """Change a declared conflict's reviewer (``user``), organisation or reason to
+    ``data``; returns it saved. Raises ValidationError."""
+    for name, value in data.items():
+        setattr(conflict, name, value.strip() if name == "reason" else value)
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+@transaction.atomic
+def conflict_delete(*, conflict: Conflict) -> None:
+    """Withdraw a declared conflict: the reviewer may score the organisation's applications again."""
+    conflict.delete()
 
 
 # -- what an application holds ------------------------------------------------------------

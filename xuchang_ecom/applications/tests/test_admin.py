@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from xuchang_ecom.applications import services
-from xuchang_ecom.applications.models import Call, Criterion, RequiredDocument
+from xuchang_ecom.applications.models import Call, Conflict, Criterion, RequiredDocument
+from xuchang_ecom.applications.selectors import has_conflict
 
 from .factories import agency_reporter, call
 
@@ -174,3 +175,40 @@ def test_a_call_nobody_applied_to_is_deleted_with_its_criteria(client, city_user
     response = client.post(reverse("admin:applications_call_delete", args=[draft.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Call.objects.exists() and not Criterion.objects.exists()
+
+
+# -- conflicts of interest ----------------------------------------------------------------
+
+
+@pytest.fixture
+def agency(city_user):
+    return agency_reporter(city_user, "agency_changge").organisation
+
+
+def test_a_conflict_declared_in_the_admin_keeps_the_reviewer_from_scoring_the_organisation(
+        client, city_user, agency):
+    client.force_login(city_user)
+    response = client.post(reverse("admin:applications_conflict_add"), {
+        "user": city_user.pk, "organisation": agency.pk, "reason": "  亲属任法定代表人  "})
+    assert response.status_code == 302
+    assert Conflict.objects.get().reason == "亲属任法定代表人"
+    assert has_conflict(user=city_user, organisation=agency)
+
+
+def test_a_conflict_declared_twice_is_refused_on_the_page_and_kept_once(client, city_user, agency):
+    services.conflict_declare(reviewer=city_user, organisation=agency, reason="亲属任法定代表人")
+    client.force_login(city_user)
+    response = client.post(reverse("admin:applications_conflict_add"), {
+        "user": city_user.pk, "organisation": agency.pk, "reason": "曾在该单位任职"})
+    assert response.status_code == 200 and "利益关联 已经存在" in response.content.decode()
+    assert Conflict.objects.count() == 1
+
+
+def test_a_conflict_withdrawn_with_the_delete_selected_action_lets_the_reviewer_score_again(
+        client, city_user, agency):
+    conflict = services.conflict_declare(reviewer=city_user, organisation=agency, reason="亲属任法定代表人")
+    client.force_login(city_user)
+    response = client.post(reverse("admin:applications_conflict_changelist"), {
+        "action": "delete_selected", "_selected_action": [conflict.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not has_conflict(user=city_user, organisation=agency)
