@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
+from xuchang_ecom.common.admin import ServiceDeleteMixin
 from xuchang_ecom.records.admin import ScopedAdminMixin, county_filter
 from xuchang_ecom.records.importexport.admin import ScopedImportExportMixin
 
@@ -79,9 +80,18 @@ class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAd
 
 
 @admin.register(SourceReport)
-class SourceReportAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SourceReportAdmin(ServiceDeleteMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "year", "published_on", "designation_count"]
     search_fields = ["title", "publisher"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.source_report_update(report=obj, data=form.cleaned_data)
+        else:
+            obj.pk = services.source_report_create(**form.cleaned_data).pk
+
+    def delete_record(self, request, obj):
+        services.source_report_delete(report=obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(designation_count=Count("designations"))
