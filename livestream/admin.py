@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
+from xuchang_ecom.common.admin import ServiceDeleteMixin
 from xuchang_ecom.records.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 
 from . import selectors, services
@@ -48,7 +49,7 @@ class LivestreamRecordAdmin(RecordAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class PlatformAdmin(ServiceDeleteMixin, AuditHistoryMixin, admin.ModelAdmin):
     """Platforms are reference data: city staff keep them, everyone else reads them."""
 
     list_display = ["name", "is_cross_border", "is_active"]
@@ -64,6 +65,9 @@ class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
             services.platform_update(platform=obj, data=form.cleaned_data)
         else:
             obj.pk = services.platform_create(**form.cleaned_data).pk
+
+    def delete_record(self, request, obj):
+        services.platform_delete(platform=obj)
 
 
 @admin.register(Cluster)

@@ -2,10 +2,12 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from livestream import services
 from livestream.models import Agency, Anchor, Cluster, Platform, Session
 from livestream.tests.factories import (
     AgencyFactory,
@@ -464,3 +466,31 @@ def test_an_account_added_while_the_anchors_page_was_open_is_kept_when_the_page_
     assert client.post(url("anchor", "change", anchor.pk), anchor_form(anchor, rows)).status_code == 302
 
     assert [link.account for link in anchor.accounts.all()] == ["dy-honey"]
+
+
+# -- platforms ----------------------------------------------------------------------------
+
+
+def test_a_platform_nobody_uses_is_deleted_in_the_admin(client, city_user):
+    platform = PlatformFactory(name="误录平台")
+    client.force_login(city_user)
+
+    response = client.post(url("platform", "delete", platform.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Platform.objects.filter(pk=platform.pk).exists()
+
+
+def test_a_platform_with_sessions_is_not_deleted_and_the_service_says_to_retire_it(client, city_user):
+    session = SessionFactory()
+    client.force_login(city_user)
+
+    response = client.post(url("platform", "changelist"), {
+        "action": "delete_selected", "_selected_action": [session.platform.pk], "post": "yes"})
+
+    assert response.status_code == 200 and "受保护" in response.content.decode()
+    assert Platform.objects.filter(pk=session.platform.pk).exists()
+    with pytest.raises(ValidationError) as error:
+        services.platform_delete(platform=session.platform)
+    assert error.value.messages == [
+        f"{session.platform.name} 上有直播场次或主播账号，不能删除。如已不再使用，请取消勾选“在用”。"]
