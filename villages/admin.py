@@ -14,7 +14,7 @@ from .resources import DesignationResource, HonourResource
 
 
 @admin.register(Designation)
-class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class DesignationAdmin(ServiceDeleteMixin, ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     fields = services.DESIGNATION_FIELDS
     resource_classes = [DesignationResource]
     list_display = ["year", "kind", "place_path", "main_products", "online_shops", "online_sales", "local_model"]
@@ -43,7 +43,7 @@ class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportMo
         else:
             obj.pk = services.designation_create(user=request.user, **data).pk
 
-    def delete_model(self, request, obj):
+    def delete_record(self, request, obj):
         services.designation_delete(user=request.user, designation=obj)
 
     def changelist_view(self, request, extra_context=None):
@@ -56,7 +56,7 @@ class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportMo
 
 
 @admin.register(Honour)
-class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class HonourAdmin(ServiceDeleteMixin, ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [HonourResource]
     list_display = ["year", "title", "place", "source"]
     list_filter = ["year", "title"]
@@ -75,7 +75,7 @@ class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAd
         else:
             obj.pk = services.honour_create(user=request.user, **data).pk
 
-    def delete_model(self, request, obj):
+    def delete_record(self, request, obj):
         services.honour_delete(user=request.user, honour=obj)
 
 

@@ -127,3 +127,13 @@ def test_a_source_report_nothing_cites_is_deleted_with_the_delete_selected_actio
     assert not SourceReport.objects.exists()
     assert LogEntry.objects.filter(object_id=report.pk, content_type__model="sourcereport",
                                    action=LogEntry.Action.DELETE).count() == 1
+
+
+def test_a_county_user_deletes_their_countys_designations_with_the_delete_selected_action(client, changge_user):
+    mine = DesignationFactory()
+    client.force_login(changge_user)
+    response = client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [mine.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not Designation.objects.exists()
+    assert LogEntry.objects.filter(object_id=mine.pk, content_type__model="designation",
+                                   action=LogEntry.Action.DELETE).count() == 1
