@@ -3,10 +3,12 @@
 Anchors' real names and mobile numbers are shown masked, in the list and the form, to
 users without ``livestream.view_anchor_personal_data``.
 """
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
+from xuchang_ecom.common.admin import ServiceDeleteMixin
 from xuchang_ecom.records.admin import OrganisationRecordAdminMixin, RecordAdmin, county_filter
 
 from . import selectors, services
@@ -47,7 +49,7 @@ class LivestreamRecordAdmin(RecordAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class PlatformAdmin(ServiceDeleteMixin, AuditHistoryMixin, admin.ModelAdmin):
     """Platforms are reference data: city staff keep them, everyone else reads them."""
 
     list_display = ["name", "is_cross_border", "is_active"]
@@ -63,6 +65,9 @@ class PlatformAdmin(AuditHistoryMixin, admin.ModelAdmin):
             services.platform_update(platform=obj, data=form.cleaned_data)
         else:
             obj.pk = services.platform_create(**form.cleaned_data).pk
+
+    def delete_record(self, request, obj):
+        services.platform_delete(platform=obj)
 
 
 @admin.register(Cluster)
@@ -127,8 +132,34 @@ class BrandAdmin(LivestreamRecordAdmin):
     autocomplete_fields = ["region", "owner", "incubated_by_base", "incubated_by_agency"]
 
 
+class AnchorAccountFormSet(forms.BaseInlineFormSet):
+    """An anchor's platform accounts, saved with the anchor by its service (one account on
+    each platform, as the service and the import keep them)."""
+
+    def accounts(self) -> dict:
+        """Platform -> account as the form leaves them: a stored account is removed only
+        when ticked for deletion, not when the form did not hold it (added meanwhile)."""
+        posted = {form.cleaned_data["platform"]: form.cleaned_data["account"]
+                  for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")}
+        shown = {form.instance.pk for form in self.initial_forms}
+        kept = {link.platform: link.account for link in self.get_queryset() if link.pk not in shown}
+        return {**kept, **posted}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        platforms = [form.cleaned_data["platform"] for form in self.forms
+                     if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        twice = sorted({platform.name for platform in platforms if platforms.count(platform) > 1})
+        if twice:
+            raise forms.ValidationError(_("An anchor has one account on each platform: %(platforms)s is given "
+                                          "more than once.") % {"platforms": "、".join(twice)})
+
+
 class AnchorAccountInline(admin.TabularInline):
     model = AnchorAccount
+    formset = AnchorAccountFormSet
     fields = ["platform", "account"]
     extra = 0
 
@@ -151,8 +182,20 @@ class AnchorAdmin(LivestreamRecordAdmin):
     autocomplete_fields = ["region", "agency"]
     inlines = [AnchorAccountInline]
 
-    def update_record(self, request, obj, *, data: dict, m2m: dict) -> None:
-        services.anchor_update(user=request.user, anchor=obj, data=data)
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its platform accounts in save_related, by one service call
+
+    def save_related(self, request, form, formsets, change):
+        formset = next((f for f in formsets if isinstance(f, AnchorAccountFormSet)), None)
+        accounts = formset.accounts() if formset is not None else None
+        data, _m2m = self.form_values(form)
+        if change:
+            services.anchor_update(user=request.user, anchor=form.instance, data=data, accounts=accounts)
+        else:
+            form.instance.pk = services.anchor_create(user=request.user, **data, accounts=accounts).pk
+        if formset is not None:
+            # The admin's history message reads these; the trail has each account's change.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.display(description=_("status"))
     def status_label(self, anchor: Anchor) -> str:

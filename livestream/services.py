@@ -49,6 +49,16 @@ def platform_update(*, platform: Platform, data: dict) -> Platform:
     return platform
 
 
+@transaction.atomic
+def platform_delete(*, platform: Platform) -> None:
+    """Delete ``platform``. Raises ValidationError while sessions or anchors' accounts are
+    on it: they keep their platform, and a platform no longer used is retired instead."""
+    if AnchorAccount.objects.filter(platform=platform).exists() or platform.sessions.exists():
+        raise ValidationError(_("Sessions or anchors' accounts are on %(platform)s: it cannot be deleted. Untick "
+                                "“in use” to retire it.") % {"platform": platform}, code="used")
+    platform.delete()
+
+
 def cluster_create(*, user, name: str, region: Region, lead_industry: str, planned_on: date | None = None,
                    recognised_on: date | None = None, revoked_on: date | None = None, note: str = "") -> Cluster:
     cluster = Cluster(name=name.strip(), region=region, lead_industry=lead_industry.strip(), planned_on=planned_on,

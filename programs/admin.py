@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
-from xuchang_ecom.common.admin import ReadOnlyAdminMixin
+from xuchang_ecom.common.admin import ReadOnlyAdminMixin, ServiceDeleteMixin
 
 from . import services
 from .models import CountyTarget, Program, Snapshot, Target, TargetChange
@@ -76,7 +76,7 @@ class TargetForm(forms.ModelForm):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class TargetAdmin(ServiceDeleteMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = TargetForm
     inlines = [CountyTargetInline]
     list_display = ["label", "program", "value", "unit", "baseline_value", "baseline_on", "deadline"]
@@ -117,6 +117,9 @@ class TargetAdmin(AuditHistoryMixin, admin.ModelAdmin):
                                    reason=form.cleaned_data.get("reason", ""), parts=parts)
         else:
             services.target_split_set(target=form.instance, parts=parts)
+
+    def delete_record(self, request, obj):
+        services.target_delete(target=obj)
 
 
 @admin.register(TargetChange)

@@ -100,6 +100,14 @@ def target_update(*, user, target: Target, data: dict, reason: str = "",
     return target
 
 
+@transaction.atomic
+def target_delete(*, target: Target) -> None:
+    """Delete ``target`` with its county parts, changes and snapshots. The public
+    dashboard stops showing it at once, not after the next roll-up."""
+    target.delete()
+    publiccache.bump_on_commit()
+
+
 def _text(value) -> str:
     return "" if value is None else str(value)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from xuchang_ecom.audit.history import AuditHistoryMixin
+from xuchang_ecom.common.admin import ServiceDeleteMixin
 from xuchang_ecom.records.admin import ScopedAdminMixin, county_filter
 from xuchang_ecom.records.importexport.admin import ScopedImportExportMixin
 
@@ -13,7 +14,7 @@ from .resources import DesignationResource, HonourResource
 
 
 @admin.register(Designation)
-class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class DesignationAdmin(ServiceDeleteMixin, ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     fields = services.DESIGNATION_FIELDS
     resource_classes = [DesignationResource]
     list_display = ["year", "kind", "place_path", "main_products", "online_shops", "online_sales", "local_model"]
@@ -42,7 +43,7 @@ class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportMo
         else:
             obj.pk = services.designation_create(user=request.user, **data).pk
 
-    def delete_model(self, request, obj):
+    def delete_record(self, request, obj):
         services.designation_delete(user=request.user, designation=obj)
 
     def changelist_view(self, request, extra_context=None):
@@ -55,7 +56,7 @@ class DesignationAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportMo
 
 
 @admin.register(Honour)
-class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class HonourAdmin(ServiceDeleteMixin, ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [HonourResource]
     list_display = ["year", "title", "place", "source"]
     list_filter = ["year", "title"]
@@ -74,14 +75,23 @@ class HonourAdmin(ScopedImportExportMixin, ScopedAdminMixin, ImportExportModelAd
         else:
             obj.pk = services.honour_create(user=request.user, **data).pk
 
-    def delete_model(self, request, obj):
+    def delete_record(self, request, obj):
         services.honour_delete(user=request.user, honour=obj)
 
 
 @admin.register(SourceReport)
-class SourceReportAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SourceReportAdmin(ServiceDeleteMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "year", "published_on", "designation_count"]
     search_fields = ["title", "publisher"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.source_report_update(report=obj, data=form.cleaned_data)
+        else:
+            obj.pk = services.source_report_create(**form.cleaned_data).pk
+
+    def delete_record(self, request, obj):
+        services.source_report_delete(report=obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(designation_count=Count("designations"))

@@ -1,4 +1,5 @@
 """Every write to the registry. The admin, the import and the API all call these."""
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -98,10 +99,37 @@ def honour_delete(*, user, honour: Honour) -> None:
 
 
 @transaction.atomic
+def source_report_create(*, title: str, year: int, publisher: str = "", published_on: date | None = None
+                         ) -> SourceReport:
+    """A new source report (a published list); returns it saved. Raises ValidationError,
+    for a title already registered among others."""
+    report = SourceReport(title=title.strip(), year=year, publisher=publisher.strip(), published_on=published_on)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
 def source_report_get_or_create(*, title: str, year: int, publisher: str = "") -> SourceReport:
     report = SourceReport.objects.filter(title=title.strip()).first()
-    if report is None:
-        report = SourceReport(title=title.strip(), year=year, publisher=publisher)
-        report.full_clean()
-        report.save()
+    return report or source_report_create(title=title, year=year, publisher=publisher)
+
+
+@transaction.atomic
+def source_report_update(*, report: SourceReport, data: dict) -> SourceReport:
+    """Change ``report``'s fields to ``data``; returns it saved. Raises ValidationError."""
+    for name, value in data.items():
+        setattr(report, name, value.strip() if name in ("title", "publisher") else value)
+    report.full_clean()
+    report.save()
     return report
+
+
+@transaction.atomic
+def source_report_delete(*, report: SourceReport) -> None:
+    """Delete ``report``. Raises ValidationError while designations or honours name it as
+    their source: the registry says where each of them was published."""
+    if report.designations.exists() or report.honours.exists():
+        raise ValidationError(_("Designations or honours in the registry name “%(report)s” as their source: it "
+                                "cannot be deleted.") % {"report": report}, code="cited")
+    report.delete()

@@ -2,10 +2,12 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from livestream import services
 from livestream.models import Agency, Anchor, Cluster, Platform, Session
 from livestream.tests.factories import (
     AgencyFactory,
@@ -21,6 +23,7 @@ from livestream.tests.factories import (
 )
 from tests.helpers import AdminPages
 from xuchang_ecom.accounts.tests.factories import region, uscc
+from xuchang_ecom.audit.models import LogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -375,3 +378,119 @@ def test_a_county_user_deletes_their_own_row_through_the_service(client, changge
 
     assert response.status_code == 302
     assert not Cluster.objects.exists()
+
+
+# -- an anchor's platform accounts --------------------------------------------------------
+
+
+def anchor_form(anchor, accounts: list[dict]) -> dict:
+    data = {"display_name": anchor.display_name, "region": anchor.region.pk, "real_name": "", "mobile": "",
+            "cultivated_on": "2021-01-01", "accounts-TOTAL_FORMS": str(len(accounts)),
+            "accounts-INITIAL_FORMS": str(sum(1 for row in accounts if row.get("id")))}
+    for index, row in enumerate(accounts):
+        data.update({f"accounts-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def account_rows(anchor) -> list[dict]:
+    return [{"id": link.pk, "anchor": anchor.pk, "platform": link.platform_id, "account": link.account}
+            for link in anchor.accounts.order_by("pk")]
+
+
+def trail_of(link) -> list[int]:
+    return list(LogEntry.objects.get_for_object(link).order_by("pk").values_list("action", flat=True))
+
+
+def test_an_account_changed_on_the_anchors_page_is_kept_once_in_the_trail_and_the_others_not_at_all(
+        client, city_user, anchor):
+    douyin = AnchorAccountFactory(anchor=anchor, account="dy-honey")
+    kuaishou = AnchorAccountFactory(anchor=anchor, platform=PlatformFactory(name="快手"), account="ks-honey")
+    rows = account_rows(anchor)
+    rows[0]["account"] = "dy-honey-zhang"
+    client.force_login(city_user)
+
+    response = client.post(url("anchor", "change", anchor.pk), anchor_form(anchor, rows))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    douyin.refresh_from_db()
+    assert douyin.account == "dy-honey-zhang"
+    assert trail_of(douyin) == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert trail_of(kuaishou) == [LogEntry.Action.CREATE]
+
+
+def test_an_account_ticked_for_deletion_goes_and_the_trail_says_so_once(client, city_user, anchor):
+    douyin = AnchorAccountFactory(anchor=anchor, account="dy-honey")
+    rows = account_rows(anchor)
+    rows[0]["DELETE"] = "on"
+    client.force_login(city_user)
+
+    assert client.post(url("anchor", "change", anchor.pk), anchor_form(anchor, rows)).status_code == 302
+
+    assert not anchor.accounts.exists()
+    assert trail_of(douyin) == [LogEntry.Action.CREATE, LogEntry.Action.DELETE]
+
+
+def test_two_accounts_on_one_platform_are_refused_on_the_page_and_nothing_is_saved(client, city_user, anchor):
+    douyin = PlatformFactory(name="抖音")
+    client.force_login(city_user)
+
+    response = client.post(url("anchor", "change", anchor.pk), anchor_form(anchor, [
+        {"anchor": anchor.pk, "platform": douyin.pk, "account": "dy-honey"},
+        {"anchor": anchor.pk, "platform": douyin.pk, "account": "dy-honey-2"},
+    ]))
+
+    assert response.status_code == 200
+    assert "每个平台只能登记主播的一个账号：抖音 填写了不止一次。" in response.content.decode()
+    assert not anchor.accounts.exists()
+
+
+def test_an_anchor_added_with_an_account_has_one_trail_entry_for_it(client, city_user):
+    platform = PlatformFactory(name="抖音")
+    client.force_login(city_user)
+
+    response = client.post(url("anchor", "add"), {
+        "display_name": "长葛新主播", "region": region("长葛市").pk, "real_name": "李四", "mobile": "13700000000",
+        "accounts-TOTAL_FORMS": "1", "accounts-INITIAL_FORMS": "0",
+        "accounts-0-platform": platform.pk, "accounts-0-account": "dy-lisi",
+    })
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert trail_of(Anchor.objects.get().accounts.get()) == [LogEntry.Action.CREATE]
+
+
+def test_an_account_added_while_the_anchors_page_was_open_is_kept_when_the_page_is_saved(client, city_user, anchor):
+    rows = account_rows(anchor)
+    AnchorAccountFactory(anchor=anchor, account="dy-honey")
+    client.force_login(city_user)
+
+    assert client.post(url("anchor", "change", anchor.pk), anchor_form(anchor, rows)).status_code == 302
+
+    assert [link.account for link in anchor.accounts.all()] == ["dy-honey"]
+
+
+# -- platforms ----------------------------------------------------------------------------
+
+
+def test_a_platform_nobody_uses_is_deleted_in_the_admin(client, city_user):
+    platform = PlatformFactory(name="误录平台")
+    client.force_login(city_user)
+
+    response = client.post(url("platform", "delete", platform.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Platform.objects.filter(pk=platform.pk).exists()
+
+
+def test_a_platform_with_sessions_is_not_deleted_and_the_service_says_to_retire_it(client, city_user):
+    session = SessionFactory()
+    client.force_login(city_user)
+
+    response = client.post(url("platform", "changelist"), {
+        "action": "delete_selected", "_selected_action": [session.platform.pk], "post": "yes"})
+
+    assert response.status_code == 200 and "受保护" in response.content.decode()
+    assert Platform.objects.filter(pk=session.platform.pk).exists()
+    with pytest.raises(ValidationError) as error:
+        services.platform_delete(platform=session.platform)
+    assert error.value.messages == [
+        f"{session.platform.name} 上有直播场次或主播账号，不能删除。如已不再使用，请取消勾选“在用”。"]

@@ -87,3 +87,24 @@ def test_a_program_withdrawn_in_the_admin_leaves_the_public_dashboard_at_once(cl
     assert response.status_code == 302
     client.logout()
     assert "培育带货达人" not in client.get("/").content.decode()
+
+
+
+def test_a_target_without_figures_yet_is_deleted_with_the_delete_selected_action(client, city_user, target):
+    client.force_login(city_user)
+    response = client.post(reverse("admin:programs_target_changelist"), {
+        "action": "delete_selected", "_selected_action": [target.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not target.program.targets.filter(metric_key="livestream.anchors_cultivated").exists()
+
+
+# Commits for real: the dashboard learns of the deletion when the transaction commits. (In
+# the admin, a target with snapshots is not city staff's to delete: snapshots are read only.)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_deleted_target_leaves_the_public_dashboard_at_once(client):
+    target = plan().targets.get(metric_key="livestream.anchors_cultivated")
+    services.rollup_run(as_of=date(2021, 6, 30))
+    assert "培育带货达人" in client.get("/").content.decode()
+    services.target_delete(target=target)
+    assert "培育带货达人" not in client.get("/").content.decode()

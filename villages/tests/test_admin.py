@@ -1,9 +1,12 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from villages.models import Designation, Honour
+from villages import services
+from villages.models import Designation, Honour, SourceReport
 from villages.tests.factories import DesignationFactory, SourceReportFactory, village
 from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.audit.models import LogEntry
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:villages_designation_changelist")
@@ -81,3 +84,56 @@ def test_a_county_user_adding_an_honour_in_another_county_sees_the_error_beside_
     assert response.status_code == 200
     assert "place" in response.context["adminform"].form.errors
     assert not Honour.objects.exists()
+
+
+# -- source reports -----------------------------------------------------------------------
+
+
+def test_city_staff_add_a_source_report_and_designations_can_cite_it(client, city_user):
+    client.force_login(city_user)
+    response = client.post(reverse("admin:villages_sourcereport_add"), {
+        "title": "2021中国淘宝村研究报告", "publisher": "阿里研究院", "year": "2021", "published_on": "2021-10-12"})
+    assert response.status_code == 302
+    assert services.source_report_get_or_create(title="2021中国淘宝村研究报告", year=2021).publisher == "阿里研究院"
+    assert SourceReport.objects.count() == 1
+
+
+def test_a_source_report_designations_cite_is_not_deleted_and_the_page_says_what_cites_it(
+        client, city_user, yuzhou_designation):
+    report = yuzhou_designation.source
+    client.force_login(city_user)
+    response = client.post(reverse("admin:villages_sourcereport_delete", args=[report.pk]), {"post": "yes"})
+    assert response.status_code == 200
+    assert "受保护" in response.content.decode() and str(yuzhou_designation) in response.content.decode()
+    assert SourceReport.objects.filter(pk=report.pk).exists()
+
+
+def test_the_service_refuses_to_delete_a_source_report_an_honour_cites(city_user):
+    report = SourceReportFactory()
+    Honour.objects.create(place=region("长葛市"), year=2020, title="淘宝村百强县", source=report)
+    with pytest.raises(ValidationError) as error:
+        services.source_report_delete(report=report)
+    assert error.value.messages == [f"名录中有认定或荣誉以“{report.title}”为来源，不能删除。"]
+    assert SourceReport.objects.filter(pk=report.pk).exists()
+
+
+def test_a_source_report_nothing_cites_is_deleted_with_the_delete_selected_action_and_kept_in_the_trail(
+        client, city_user):
+    report = SourceReportFactory(title="误录的报告")
+    client.force_login(city_user)
+    response = client.post(reverse("admin:villages_sourcereport_changelist"), {
+        "action": "delete_selected", "_selected_action": [report.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not SourceReport.objects.exists()
+    assert LogEntry.objects.filter(object_id=report.pk, content_type__model="sourcereport",
+                                   action=LogEntry.Action.DELETE).count() == 1
+
+
+def test_a_county_user_deletes_their_countys_designations_with_the_delete_selected_action(client, changge_user):
+    mine = DesignationFactory()
+    client.force_login(changge_user)
+    response = client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [mine.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not Designation.objects.exists()
+    assert LogEntry.objects.filter(object_id=mine.pk, content_type__model="designation",
+                                   action=LogEntry.Action.DELETE).count() == 1

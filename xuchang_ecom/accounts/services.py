@@ -33,10 +33,21 @@ def sync_role_groups() -> None:
         group.permissions.set(Permission.objects.filter(wanted))
 
 
-def _check_binding(*, role: str, region: Region | None, organisation: Organisation | None) -> None:
+#: The roles that work in the admin.
+STAFF_ROLES = (Role.CITY_STAFF, Role.COUNTY_STAFF)
+#: What ``user_update`` changes; the role decides the groups, permissions and ``is_staff``.
+USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "is_superuser", "role", "region",
+               "organisation")
+
+
+def user_binding_check(*, role: str, region: Region | None, organisation: Organisation | None,
+                       is_superuser: bool = False) -> None:
+    """Raise ValidationError (keyed by field) unless an account of ``role`` is bound as it
+    must be: county staff to a county-level division, reporters to an organisation (a
+    superuser needs none)."""
     if role == Role.COUNTY_STAFF and (region is None or region.level != Level.COUNTY):
         raise ValidationError({"region": _("County bureau staff must be bound to a county-level division.")})
-    if role == Role.REPORTER and organisation is None:
+    if role == Role.REPORTER and organisation is None and not is_superuser:
         raise ValidationError({"organisation": _("An enterprise reporter must be bound to an organisation.")})
 
 
@@ -52,7 +63,7 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create an account in its role's group. Staff roles may use the admin; reporters never."""
-    _check_binding(role=role, region=region, organisation=organisation)
+    user_binding_check(role=role, region=region, organisation=organisation)
     user = User(
         username=username,
         role=role,
@@ -60,7 +71,7 @@ def user_create(
         organisation=organisation if role == Role.REPORTER else None,
         first_name=first_name,
         email=email,
-        is_staff=role in (Role.CITY_STAFF, Role.COUNTY_STAFF),
+        is_staff=role in STAFF_ROLES,
     )
     if password:
         user.set_password(password)
@@ -69,6 +80,34 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.set([Group.objects.get(name=ROLE_GROUP_NAMES[role])])
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict) -> User:
+    """Change ``user``'s fields (``USER_FIELDS``) to ``data``; returns it saved. Raises
+    ValidationError, ValueError for a field not in ``USER_FIELDS``.
+
+    As on creation, the role decides the rest: the account is in its role's group alone,
+    with no permissions of its own, may use the admin if it is staff (or a superuser),
+    and is bound as ``user_binding_check`` says, to nothing else."""
+    unknown = set(data) - set(USER_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown user fields: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(user, name, value)
+    user_binding_check(role=user.role, region=user.region, organisation=user.organisation,
+                       is_superuser=user.is_superuser)
+    if user.role != Role.COUNTY_STAFF:
+        user.region = None
+    if user.role != Role.REPORTER:
+        user.organisation = None
+    user.is_staff = user.role in STAFF_ROLES or user.is_superuser
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set([Group.objects.get(name=ROLE_GROUP_NAMES[user.role])])
+    # set(), not clear(): the trail would record clear() as removing every permission there is.
+    user.user_permissions.set([])
     return user
 
 
@@ -145,7 +184,7 @@ def reporter_create(*, user, organisation: Organisation, username: str, first_na
     invitation (``reporter_invite``). Raises PermissionDenied for a user who is not staff, ValidationError when the
     organisation is not one the user may see (worded as for a missing one) or the details are invalid.
     """
-    if user.role not in (Role.CITY_STAFF, Role.COUNTY_STAFF) and not user.is_superuser:
+    if user.role not in STAFF_ROLES and not user.is_superuser:
         raise PermissionDenied
     if not Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": ValidationError(NOT_A_CHOICE, code="invalid_choice")})

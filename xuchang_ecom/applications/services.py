@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from xuchang_ecom.accounts.models import Role
+from xuchang_ecom.accounts.models import Organisation, Role
 from xuchang_ecom.common.errors import NotAllowed, NotFound
 from xuchang_ecom.common.numbers import parse_whole_number
 from xuchang_ecom.reporting.models import Report
@@ -28,7 +28,9 @@ from .models import (
     ApplicationEvent,
     ApplicationStatus,
     Call,
+    Conflict,
     CountyOpinion,
+    Criterion,
     Document,
     Evaluation,
     Notice,
@@ -45,17 +47,152 @@ COUNTY_OPINION = "applications.give_county_opinion"
 
 
 @transaction.atomic
+def call_create(*, title: str, kind: str, opens_on: date, closes_on: date, batch: str = "", description: str = "",
+                organisation_groups=(), counties=(), figures=(), notice_days: int = 7) -> Call:
+    """A new call, not yet published; returns it saved. Raises ValidationError (a call
+    closing before it opens among others)."""
+    call = Call(title=title.strip(), kind=kind, batch=batch.strip(), description=description,
+                organisation_groups=list(organisation_groups), figures=list(figures), opens_on=opens_on,
+                closes_on=closes_on, notice_days=notice_days)
+    call.full_clean()
+    call.save()
+    call.counties.set(counties)
+    return call
+
+
+@transaction.atomic
+def call_update(*, call: Call, data: dict) -> Call:
+    """Change ``call``'s fields (``counties`` among them) to ``data``; returns it saved.
+    Raises ValidationError."""
+    data = dict(data)
+    counties = data.pop("counties", None)
+    for name, value in data.items():
+        setattr(call, name, value.strip() if name in ("title", "batch") else value)
+    call.full_clean()
+    call.save()
+    if counties is not None:
+        call.counties.set(counties)
+    return call
+
+
+@transaction.atomic
+def call_delete(*, call: Call) -> None:
+    """Delete ``call`` with its criteria and documents asked for. Raises ValidationError
+    once organisations have applied to it: their applications are kept."""
+    if call.applications.exists():
+        raise ValidationError(_("Organisations have applied to “%(call)s”: it cannot be deleted.") % {"call": call},
+                              code="applied")
+    call.delete()
+
+
+def _weights_check(total: int) -> None:
+    if total != 100:
+        raise ValidationError(_("The criteria's weights add up to %(total)s; they must add up to 100.")
+                              % {"total": total}, code="weights")
+
+
+def _items_kept_check(call: Call, existing, items: list[dict], message: str) -> None:
+    """Raise ValidationError(``message``) when ``items`` add to or leave out any of
+    ``existing`` (the call's criteria or documents) once organisations have applied."""
+    if call.pk is None or not call.applications.exists():
+        return
+    kept = {item["id"] for item in items if item.get("id")}
+    if len(kept) < len(items) or kept != set(existing.values_list("pk", flat=True)):
+        raise ValidationError(message, code="applied")
+
+
+def call_criteria_check(*, call: Call, criteria: list[dict]) -> None:
+    """Raise ValidationError unless ``call`` may have exactly ``criteria``: once
+    organisations have applied, none may be added or removed (they applied under them);
+    once it is published, their weights must add up to 100, as on publication.
+
+    Each criterion is ``{"id": its id, None for a new one, "name", "weight", "position"}``."""
+    _items_kept_check(call, call.criteria, criteria, _(
+        "Organisations have already applied to this call under these criteria: a criterion can no longer be added "
+        "or removed."))
+    if call.is_published:
+        _weights_check(sum(item["weight"] for item in criteria))
+
+
+def call_documents_check(*, call: Call, documents: list[dict]) -> None:
+    """Raise ValidationError when ``documents`` add a document asked for or leave one out
+    once organisations have applied to ``call``: they answered (uploaded) those asked for.
+
+    Each document is ``{"id": its id, None for a new one, "name", "is_required", "position"}``."""
+    _items_kept_check(call, call.documents, documents, _(
+        "Organisations have already applied to this call with these documents: a document asked for can no longer "
+        "be added or removed."))
+
+
+def _items_set(call: Call, model, existing, items: list[dict]) -> None:
+    rows = existing.in_bulk()
+    existing.exclude(pk__in=[item["id"] for item in items if item.get("id")]).delete()
+    for item in items:
+        row = rows[item["id"]] if item.get("id") else model(call=call)
+        for name, value in item.items():
+            if name != "id":
+                setattr(row, name, value.strip() if name == "name" else value)
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def call_criteria_set(*, call: Call, criteria: list[dict]) -> None:
+    """Make ``call``'s scoring criteria exactly ``criteria`` (see ``call_criteria_check``,
+    whose ValidationError it raises): those with an id are changed, the others added,
+    those left out removed."""
+    call_criteria_check(call=call, criteria=criteria)
+    _items_set(call, Criterion, call.criteria, criteria)
+
+
+@transaction.atomic
+def call_documents_set(*, call: Call, documents: list[dict]) -> None:
+    """Make the documents ``call`` asks for exactly ``documents`` (see
+    ``call_documents_check``, whose ValidationError it raises), as ``call_criteria_set``."""
+    call_documents_check(call=call, documents=documents)
+    _items_set(call, RequiredDocument, call.documents, documents)
+
+
+@transaction.atomic
 def call_publish(*, call: Call) -> Call:
     """Publish ``call``: listed publicly and open to applications between its dates.
     Raises ValidationError without criteria or when their weights do not add up to 100."""
-    weights = sum(call.criteria.values_list("weight", flat=True))
-    if weights != 100:
-        raise ValidationError(_("The criteria's weights add up to %(total)s; they must add up to 100.")
-                              % {"total": weights}, code="weights")
+    _weights_check(sum(call.criteria.values_list("weight", flat=True)))
     if call.published_at is None:
         call.published_at = timezone.now()
         call.save(update_fields=["published_at"])
     return call
+
+
+# -- conflicts of interest ----------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(*, reviewer, organisation: Organisation, reason: str) -> Conflict:
+    """Record that ``reviewer`` is linked to ``organisation`` (``reason``: how), so they
+    cannot score its applications (``evaluation_save``). Raises ValidationError, for a
+    link declared already among others."""
+    conflict = Conflict(user=reviewer, organisation=organisation, reason=reason.strip())
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+@transaction.atomic
+def conflict_update(*, conflict: Conflict, data: dict) -> Conflict:
+    """Change a declared conflict's reviewer (``user``), organisation or reason to
+    ``data``; returns it saved. Raises ValidationError."""
+    for name, value in data.items():
+        setattr(conflict, name, value.strip() if name == "reason" else value)
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+@transaction.atomic
+def conflict_delete(*, conflict: Conflict) -> None:
+    """Withdraw a declared conflict: the reviewer may score the organisation's applications again."""
+    conflict.delete()
 
 
 # -- what an application holds ------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Admin helpers that know no project app: records only code writes, a service's errors
-on a form, a change-list filter's number. The scoped admin of the registries is
+"""Admin helpers that know no project app: records only code writes, deletions through a
+service, a service's errors on a form, a change-list filter's number. The scoped admin of the registries is
 ``xuchang_ecom.records.admin``."""
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from xuchang_ecom.common.numbers import BIGINT_MAX, parse_whole_number
 
@@ -19,6 +20,23 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceDeleteMixin:
+    """For a ModelAdmin whose deletions go through a service: the delete page and the
+    "delete selected" action both call ``delete_record``, which subclasses implement with
+    the app's ``*_delete``. The action deletes all the rows or none."""
+
+    def delete_record(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_record(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_record(request, obj)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
