@@ -14,9 +14,9 @@ imports only those above it in this list):
   the model's rules applied directly instead of by ``full_clean``.
 * ``writers``: the valid rows written in batches with their anchor links and audit trail
   entries; on PostgreSQL with COPY, in a second thread while the next batch is read.
-* ``storage``: an upload kept between the preview and the confirm step.
-* ``sessions``: ``session_bulk_import``, the import itself, and its result.
-* ``admin``: the sessions admin's upload, preview and confirm.
+* ``sessions``: ``session_bulk_import``, the import itself, and ``SessionImporter``, what
+  an import job (``records.importexport.jobs``) runs for it.
+* ``admin``: the sessions admin's import, the shared import job running ``SessionImporter``.
 
 Names are imported from the module that defines them; this package re-exports nothing.
 """
