@@ -180,14 +180,15 @@ def import_job_errors(job: ImportJob) -> bytes | None:
 
 
 def import_jobs_sweep(*, now=None) -> int:
-    """Remove the files of jobs older than ``IMPORT_KEEP_FILES_DAYS`` (they hold the uploaded
-    rows, personal data among them); returns how many jobs lost their files."""
+    """Remove the files and the listed problems of jobs older than ``IMPORT_KEEP_FILES_DAYS``
+    (they hold the uploaded rows, personal data among them); the counts stay. Returns how
+    many jobs were cleared."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_KEEP_FILES_DAYS)
-    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored_file="", errors_file="")
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored_file="", errors_file="", errors=[])
     count = 0
     for job in old.exclude(state__in=RUNNING_STATES).iterator():
         _remove_files(job)
-        ImportJob.objects.filter(pk=job.pk).update(stored_file="", errors_file="")
+        ImportJob.objects.filter(pk=job.pk).update(stored_file="", errors_file="", errors=[])
         count += 1
     return count
 
