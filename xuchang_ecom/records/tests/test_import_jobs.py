@@ -265,5 +265,21 @@ def test_the_import_page_in_chinese_names_the_columns_a_file_needs(client, city_
     page = client.get(reverse("admin:livestream_cluster_import"))
 
     text = page.content.decode()
-    assert "名称" in text and "以下列为必填：" in text
+    assert "名称" in text and "以下列为必填：名称。" in text
     assert "检查文件" in text
+
+
+def test_an_upload_without_a_chosen_format_is_read_by_its_extension(client, city_user):
+    client.force_login(city_user)
+    for name, content in (("集聚区.xlsx", as_xlsx(clusters_csv([cluster(1)]))), ("集聚区.csv", clusters_csv([cluster(2)]))):
+        upload = io.BytesIO(content)
+        upload.name = name
+        response = client.post(LIVESTREAM.url("cluster", "import"), {"resource": "0", "import_file": upload},
+                               follow=True)
+        assert response.context["job"].state == "checked", name
+    upload = io.BytesIO(b"name\n")
+    upload.name = "集聚区.txt"
+
+    response = client.post(LIVESTREAM.url("cluster", "import"), {"resource": "0", "import_file": upload})
+
+    assert response.context["form"].errors["import_file"] == ["请上传 .xlsx 或 .csv 文件。"]
