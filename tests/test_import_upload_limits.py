@@ -11,17 +11,13 @@ from villages.models import Designation
 from villages.tests.factories import SourceReportFactory
 from xuchang_ecom.records.importexport.formats import CSV, XLSX
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
+from xuchang_ecom.records.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = reverse("admin:villages_designation_import")
 XLSX_FORMAT, CSV_FORMAT = "0", "1"
 A_CSV = "地点,类型,年份,来源报告\n长葛市/佛耳湖镇/岗李村,淘宝村,2020,2020中国淘宝村研究报告\n".encode()
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(admin_uploads_in_tmp):
-    pass
 
 
 @pytest.fixture
@@ -39,12 +35,13 @@ def upload(client, content: bytes, name: str, file_format: str):
 
 
 def assert_refused(response, code: str) -> None:
-    """The upload was refused for ``code`` (see ImportFileRejected), and nothing was written."""
+    """The upload was refused on the upload page for ``code`` (see ImportFileRejected): no
+    job was started and nothing was written."""
     assert response.status_code == 200
     assert [error.code for error in response.context["form"].errors.as_data()["import_file"]] == [code]
     assert response.context["form"].errors["import_file"][0]
-    assert "result" not in response.context
-    assert "confirm_form" not in response.context
+    assert "job" not in response.context
+    assert not ImportJob.objects.exists()
     assert Designation.objects.count() == 0
 
 
@@ -55,8 +52,10 @@ def a_real_xlsx() -> bytes:
 def test_a_small_csv_passes_the_checks(city_client):
     response = upload(city_client, A_CSV, "ok.csv", CSV_FORMAT)
 
-    assert not response.context["form"].errors
-    assert "confirm_form" in response.context
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:villages_designation_import_job", args=[job.pk])
+    assert (job.file_name, job.state, job.confirmable) == ("ok.csv", "checked", True)
 
 
 def test_an_upload_over_the_size_limit_is_refused(city_client, settings):
@@ -118,7 +117,7 @@ def test_a_zip_bomb_is_refused_without_being_inflated(city_client, settings):
     (XLSX, A_CSV, "not_xlsx"),
 ])
 def test_the_formats_check_again_when_they_parse(file_format, content, code):
-    # The confirm step reads the stored file through the format, not the upload form.
+    # The job's worker reads the stored file through the format, not the upload form.
     with pytest.raises(ImportFileRejected) as refused:
         file_format().create_dataset(content)
     assert refused.value.code == code

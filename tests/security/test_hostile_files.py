@@ -1,6 +1,6 @@
 """Every import in the admin, fed every kind of hostile file: each is refused with a
-message on the form (or previewed with its row errors), never a server error, and
-nothing is written."""
+message on the upload form, or its job is refused with the reason (or checked, with its
+row errors), never a server error nor a job stopped by one, and nothing is written."""
 import codecs
 import io
 import zipfile
@@ -58,7 +58,7 @@ def imports() -> list[str]:
 
 
 @pytest.mark.parametrize("url", imports())
-def test_every_import_refuses_every_hostile_file_with_a_message(client, city_user, url, admin_uploads_in_tmp):
+def test_every_import_refuses_every_hostile_file_with_a_message(client, city_user, url):
     from django.apps import apps
 
     client.force_login(city_user)
@@ -71,12 +71,15 @@ def test_every_import_refuses_every_hostile_file_with_a_message(client, city_use
         data = io.BytesIO(content())
         data.name = name
         response = client.post(url, {"format": formats[name.rsplit(".", 1)[1]], "resource": "0",
-                                     "import_file": data})
+                                     "import_file": data}, follow=True)
         assert response.status_code == 200, f"{kind} on {url}: {response.status_code}"
         page = response.content.decode()
         context = response.context or {}
-        refused = "form" in context and context["form"].errors
-        previewed = "result" in context
-        assert refused or previewed, f"{kind} on {url}: neither refused nor previewed"
+        job = context.get("job")
+        if job is None:
+            assert "form" in context and context["form"].errors, f"{kind} on {url}: neither refused nor checked"
+        else:
+            assert job.state in ("refused", "checked"), f"{kind} on {url}: {job.state} {job.reason}"
+            assert job.state == "checked" or job.reason in page, f"{kind} on {url}: refused without a reason"
         assert "Traceback" not in page
         assert model.objects.count() == before, f"{kind} on {url} wrote rows"
