@@ -64,9 +64,10 @@ class ScopedImportExportMixin:
 
     The resource gets the acting user; the import needs the ``import_<model>`` permission
     and the export ``export_<model>``; the export lists ``get_queryset`` (scoped by
-    ``ScopedAdminMixin``). A preview lists every bad row, and the confirm step writes
-    nothing if any row fails. A registry's own change-list template extends
-    ``admin/import_export/change_list_import_export.html``.
+    ``ScopedAdminMixin``). An upload starts an import job (``jobs``) run by the resource
+    (``get_importer``); its page shows the check's counts and problems, the rows with errors
+    to download, and the confirm, which imports all or nothing. A registry's own change-list
+    template extends ``admin/import_export/change_list_import_export.html``.
     """
 
     import_form_class = SpreadsheetImportForm

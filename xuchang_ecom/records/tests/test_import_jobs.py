@@ -271,7 +271,8 @@ def test_the_import_page_in_chinese_names_the_columns_a_file_needs(client, city_
 
 def test_an_upload_without_a_chosen_format_is_read_by_its_extension(client, city_user):
     client.force_login(city_user)
-    for name, content in (("集聚区.xlsx", as_xlsx(clusters_csv([cluster(1)]))), ("集聚区.csv", clusters_csv([cluster(2)]))):
+    files = (("集聚区.xlsx", as_xlsx(clusters_csv([cluster(1)]))), ("集聚区.csv", clusters_csv([cluster(2)])))
+    for name, content in files:
         upload = io.BytesIO(content)
         upload.name = name
         response = client.post(LIVESTREAM.url("cluster", "import"), {"resource": "0", "import_file": upload},
