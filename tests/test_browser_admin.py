@@ -104,7 +104,7 @@ def test_city_staff_read_no_english_word_anywhere_in_the_admin(browser, live_ser
     visit(page, f"{base}/admin/villages/designation/import/")
     check("import")
     page.set_input_files("#id_import_file", files=[{
-        "name": "designations.xlsx", "buffer": a_file_with_a_bad_row(),
+        "name": "淘宝村认定.xlsx", "buffer": a_file_with_a_bad_row(),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.select_option("#id_format", "0")
     page.click("form[enctype] input[type=submit]")
