@@ -1,13 +1,13 @@
 """The bulk import of livestream sessions (直播场次): a 100,000-row file in one go.
 
-``session_bulk_import`` reads the file as a stream (``reading``), checks each row
-(``rows.SessionRowReader``) and writes the valid ones in batches (``writers``), all or
-nothing in one transaction; ``BulkImportResult`` says what it found and did.
+``session_bulk_import`` reads the file as a stream, as every import does
+(``records.importexport.reading``), checks each row (``rows.SessionRowReader``) and writes
+the valid ones in batches (``writers``), all or nothing in one transaction;
+``BulkImportResult`` says what it found and did.
 """
 import contextlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
@@ -18,11 +18,11 @@ from xuchang_ecom.audit.context import IMPORT, audit_context
 from xuchang_ecom.common.bulk import supports_copy
 from xuchang_ecom.common.signals import records_written
 from xuchang_ecom.records.importexport.formats import SpreadsheetFormat
+from xuchang_ecom.records.importexport.reading import numbered_rows
 from xuchang_ecom.records.importexport.resources import row_message
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 
 from ..models import Session
-from .reading import spreadsheet_rows
 from .rows import SessionRowReader
 from .writers import BatchWriter, CopyWriter
 
@@ -77,10 +77,6 @@ class BulkImportResult:
         return lines
 
 
-def _is_blank(row: Sequence[Any]) -> bool:
-    return all(cell is None or (cell.__class__ is str and not cell.strip()) for cell in row)
-
-
 def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetFormat, dry_run: bool,
                         batch_size: int = DEFAULT_BATCH_SIZE, file_name: str = "") -> BulkImportResult:
     """Import the livestream sessions in ``data``, a ``file_format`` file named
@@ -89,12 +85,13 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
     All or nothing: every row is checked, and if any is invalid (or on a dry run) nothing
     is written. Each session written has its trail entry, naming the file and the row.
     Returns what was found and done. Raises ImportFileRejected if the file is refused by
-    the format's upload checks, cannot be read, has no rows, or lacks a required column.
+    the format's upload checks, cannot be read, has no rows or too many (``IMPORT_MAX_ROWS``),
+    or lacks a required column.
     """
     file_format.check_upload(data)
     result = BulkImportResult(dry_run=dry_run)
     with audit_context(via=IMPORT, file=file_name, actor=user), \
-            contextlib.closing(spreadsheet_rows(file_format, data)) as rows, transaction.atomic():
+            contextlib.closing(file_format.rows(data)) as rows, transaction.atomic():
         header = next(rows, None)
         if header is None:
             raise ImportFileRejected(gettext("The file is empty."), code="empty")
@@ -103,9 +100,7 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
             batch_size, CreatedRows(Session, positions=reader.positions, describe=reader.describe,
                                     m2m=("anchors", {pk: name for name, pk in reader.anchors.items()})))
         with writer or contextlib.nullcontext():
-            for number, row in enumerate(rows, start=2):
-                if _is_blank(row):
-                    continue  # a blank row in the middle keeps the numbering of the rest
+            for number, row in numbered_rows(rows):  # a blank row keeps the numbering of the rest
                 result.total += 1
                 values, anchors, errors = reader.read(row)
                 if errors:

@@ -297,6 +297,31 @@ def test_a_file_with_headers_only_is_refused(city_user, world):
     assert refused.value.code == "empty"
 
 
+def test_a_file_with_more_rows_than_the_limit_is_refused_and_nothing_is_written(city_user, world, settings):
+    settings.IMPORT_MAX_ROWS = 5
+    content = csv_file([a_row(标题=f"第{number}场") for number in range(6)])
+
+    with pytest.raises(ImportFileRejected) as refused:
+        import_csv(city_user, content, batch_size=2)  # batches were written before the sixth row
+
+    assert refused.value.code == "too_many_rows"
+    assert "5" in refused.value.message
+    assert not Session.objects.exists()
+
+
+def test_a_workbook_whose_cells_reach_far_below_its_rows_is_refused_before_it_is_read(city_user, world):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active["M1048576"] = "千克"  # python-calamine would hold 13.6 million cells
+    out = io.BytesIO()
+    workbook.save(out)
+
+    with pytest.raises(ImportFileRejected) as refused:
+        session_bulk_import(user=city_user, data=out.getvalue(), file_format=XLSX(), dry_run=True)
+
+    assert refused.value.code == "too_many_cells"
+
+
 def test_errors_beyond_the_reported_ones_are_counted(city_user, world):
     rows = [a_row(平台="无此平台")] * (MAX_REPORTED_ERRORS + 5)
 
