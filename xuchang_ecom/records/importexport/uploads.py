@@ -33,8 +33,9 @@ class ImportFileRejected(ValueError):
     """An upload refused before parsing; the message is for the person who uploaded it.
 
     ``code`` names the reason (``too_large``, ``wrong_extension``, ``not_csv``,
-    ``unknown_encoding``, ``not_xlsx``, ``unpacks_too_large``, ``unreadable``, ``empty``,
-    ``duplicate_column``) for code that must not depend on the wording.
+    ``unknown_encoding``, ``nul``, ``not_xlsx``, ``unpacks_too_large``, ``too_many_cells``,
+    ``unreadable``, ``empty``, ``duplicate_column``, ``missing_column``, ``too_many_rows``,
+    ``too_many_blank_rows``) for code that must not depend on the wording.
     """
 
     def __init__(self, message: str, code: str):
