@@ -1,13 +1,12 @@
 """The bulk import of livestream sessions (直播场次): a 100,000-row file in one go.
 
-``session_bulk_import`` reads the file as a stream (``reading``), checks each row
-(``rows.SessionRowReader``) and writes the valid ones in batches (``writers``), all or
-nothing in one transaction; it answers with the ``ImportResult`` every import gives.
-``SessionImporter`` is what an import job runs for it.
+``session_bulk_import`` reads the file as a stream, as every import does
+(``records.importexport.reading``), checks each row (``rows.SessionRowReader``) and writes
+the valid ones in batches (``writers``), all or nothing in one transaction; it answers with
+the ``ImportResult`` every import gives. ``SessionImporter`` is what an import job runs for it.
 """
 import contextlib
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -19,20 +18,16 @@ from xuchang_ecom.common.bulk import supports_copy
 from xuchang_ecom.common.signals import records_written
 from xuchang_ecom.records.importexport.formats import SpreadsheetFormat
 from xuchang_ecom.records.importexport.outcome import ImportResult
+from xuchang_ecom.records.importexport.reading import numbered_rows
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 
 from ..models import Session
-from .reading import spreadsheet_rows
 from .rows import SessionRowReader
 from .writers import BatchWriter, CopyWriter
 
 DEFAULT_BATCH_SIZE = 5000
 #: The progress is reported every this many rows.
 PROGRESS_EVERY = 1000
-
-
-def _is_blank(row: Sequence[Any]) -> bool:
-    return all(cell is None or (cell.__class__ is str and not cell.strip()) for cell in row)
 
 
 class SessionImporter:
@@ -55,14 +50,15 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
 
     All or nothing: every row is checked, and if any is invalid (or on a dry run) nothing
     is written. Each session written has its trail entry, naming the file and the row.
-    ``progress`` (a callable taking ``checked`` and ``errors``) is told how far it is
-    every ``PROGRESS_EVERY`` rows. Returns what was found and done. Raises ImportFileRejected if the file is refused by
-    the format's upload checks, cannot be read, has no rows, or lacks a required column.
+    ``progress`` (a callable taking ``checked`` and ``errors``) is told how far it is every
+    ``PROGRESS_EVERY`` rows. Returns what was found and done. Raises ImportFileRejected if
+    the file is refused by the format's upload checks, cannot be read, has no rows or too
+    many (``IMPORT_MAX_ROWS``), or lacks a required column.
     """
     file_format.check_upload(data)
     result = ImportResult(dry_run=dry_run)
     with audit_context(via=IMPORT, file=file_name, actor=user), \
-            contextlib.closing(spreadsheet_rows(file_format, data)) as rows, transaction.atomic():
+            contextlib.closing(file_format.rows(data)) as rows, transaction.atomic():
         header = next(rows, None)
         if header is None:
             raise ImportFileRejected(gettext("The file is empty."), code="empty")
@@ -71,9 +67,7 @@ def session_bulk_import(*, user: User, data: bytes, file_format: SpreadsheetForm
             batch_size, CreatedRows(Session, positions=reader.positions, describe=reader.describe,
                                     m2m=("anchors", {pk: name for name, pk in reader.anchors.items()})))
         with writer or contextlib.nullcontext():
-            for number, row in enumerate(rows, start=2):
-                if _is_blank(row):
-                    continue  # a blank row in the middle keeps the numbering of the rest
+            for number, row in numbered_rows(rows):  # a blank row keeps the numbering of the rest
                 result.total += 1
                 if progress is not None and result.total % PROGRESS_EVERY == 0:
                     progress(checked=result.total, errors=len(result.problems))

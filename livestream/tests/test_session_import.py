@@ -251,7 +251,8 @@ def test_an_unknown_reference_or_choice_is_a_row_error(city_user, world, column,
 
 @pytest.mark.parametrize("column,value", [
     ("开播时间", ""), ("开播时间", "2020-02-30 20:00"), ("开播时间", "2020-06-30"), ("平台", ""), ("地点", ""),
-    ("订单数", "-1"), ("订单数", "1.5"), ("订单数", "99999999999999999999"), ("销售额（元）", "-0.01"),
+    ("订单数", "-1"), ("订单数", "1.5"), ("订单数", "99999999999999999999"), ("订单数", "1E+1000000"),
+    ("销售额（元）", "-0.01"),
     ("销售额（元）", "12.345"), ("销售额（元）", "NaN"), ("销售额（元）", "123456789012345"), ("销售数量", "-1"),
     ("单位", ""), ("标题", "长" * 201),
 ])
@@ -297,6 +298,31 @@ def test_a_file_with_headers_only_is_refused(city_user, world):
         import_csv(city_user, ",".join(HEADERS).encode())
 
     assert refused.value.code == "empty"
+
+
+def test_a_file_with_more_rows_than_the_limit_is_refused_and_nothing_is_written(city_user, world, settings):
+    settings.IMPORT_MAX_ROWS = 5
+    content = csv_file([a_row(标题=f"第{number}场") for number in range(6)])
+
+    with pytest.raises(ImportFileRejected) as refused:
+        import_csv(city_user, content, batch_size=2)  # batches were written before the sixth row
+
+    assert refused.value.code == "too_many_rows"
+    assert "5" in refused.value.message
+    assert not Session.objects.exists()
+
+
+def test_a_workbook_whose_cells_reach_far_below_its_rows_is_refused_before_it_is_read(city_user, world):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active["M1048576"] = "千克"  # python-calamine would hold 13.6 million cells
+    out = io.BytesIO()
+    workbook.save(out)
+
+    with pytest.raises(ImportFileRejected) as refused:
+        session_bulk_import(user=city_user, data=out.getvalue(), file_format=XLSX(), dry_run=True)
+
+    assert refused.value.code == "too_many_cells"
 
 
 def test_errors_beyond_the_reported_ones_are_counted(city_user, world):

@@ -17,6 +17,7 @@ from villages.resources import DesignationResource, HonourResource
 from villages.tests.factories import DesignationFactory, SourceReportFactory, village
 from xuchang_ecom.accounts.models import Role, User
 from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
+from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.records.importexport.formats import CSV, XLSX
 from xuchang_ecom.records.models import ImportJob
 
@@ -338,6 +339,31 @@ def test_blank_rows_are_skipped_and_do_not_shift_the_row_numbers(client, city_us
     job = preview(client, content, "d.csv").context["job"]
 
     assert list(problems(job)) == [4]
+
+
+def test_blank_rows_in_a_workbook_do_not_shift_the_row_numbers_either(client, city_user, source):
+    client.force_login(city_user)
+    names = list(DesignationResource().get_export_order())
+    workbook = openpyxl.Workbook()
+    workbook.active.append(headers())
+    workbook.active.append([a_row(year="2019").get(name) for name in names])
+    workbook.active.append([])
+    workbook.active.append([a_row(year="abc").get(name) for name in names])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    job = preview(client, out.getvalue(), "d.xlsx").context["job"]
+
+    assert sorted(problems(job)) == [4]
+
+
+def test_a_row_after_blank_rows_is_kept_in_the_trail_with_its_row_in_the_file(client, city_user, source):
+    client.force_login(city_user)
+
+    import_file(client, csv_file([{}, {}, a_row()]), "d.csv")
+
+    entry = LogEntry.objects.get(content_type__model="designation")
+    assert (entry.additional_data["file"], entry.additional_data["row"]) == ("d.csv", 4)
 
 
 def test_a_file_without_the_place_column_is_refused_with_a_message(client, city_user, source):

@@ -288,8 +288,16 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Uploads larger than this are refused before parsing.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# A file with more data rows than this (blank rows aside), or with more blank rows than
+# this, is refused as soon as the reader meets the one too many: files are read row by
+# row, and this bounds how many rows one import reads.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
 # An .xlsx whose members unpack to more than this is refused (zip bombs).
 IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+# An .xlsx sheet whose used area (from A1 to its last cell) spans more cells than this is
+# refused before it is read: python-calamine allocates every cell of it, blank ones too,
+# about 32 bytes each, so this bounds the memory an .xlsx import takes (~320 MB).
+IMPORT_MAX_XLSX_CELLS = env.int("IMPORT_MAX_XLSX_CELLS", default=10_000_000)
 # Imports run in a Celery worker (xuchang_ecom.records.importexport.jobs). A job whose worker
 # has not reported for this many seconds is marked stopped and may be retried.
 IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=120)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xuchang_ecom.records.importexport.cells import cell_text, escape_formula, in_every_language
 from xuchang_ecom.records.importexport.formats import SpreadsheetFormat
 from xuchang_ecom.records.importexport.outcome import ImportResult
-from xuchang_ecom.records.importexport.reading import spreadsheet_rows
+from xuchang_ecom.records.importexport.reading import numbered_rows
 
 PROBLEMS_COLUMN = _("Problems")
 ROW_COLUMN = _("Row in the uploaded file")
@@ -30,14 +30,14 @@ def error_workbook(file_format: SpreadsheetFormat, data: bytes, result: ImportRe
     """The bad rows of ``data`` (a ``file_format`` file that ``result`` reports on) as a
     file of the same format."""
     problems = result.problems
-    with contextlib.closing(spreadsheet_rows(file_format, data)) as rows:
+    with contextlib.closing(file_format.rows(data)) as rows:
         header = [cell_text(cell) for cell in next(rows, [])]
         while header and not header[-1]:
             header.pop()
         ours = added_columns()
         kept = [index for index, name in enumerate(header) if name not in ours]
         out = []
-        for number, row in enumerate(rows, start=2):
+        for number, row in numbered_rows(rows):
             if number in problems:
                 out.append([*(_cell(row, index) for index in kept), _describe(problems[number]), number])
     headers = [header[index] for index in kept] + [str(PROBLEMS_COLUMN), str(ROW_COLUMN)]

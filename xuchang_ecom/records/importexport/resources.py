@@ -39,15 +39,16 @@ from xuchang_ecom.regions.models import Region
 
 
 class SpreadsheetResult(Result):
-    """Import results numbered as the spreadsheet numbers rows: the header is row 1."""
+    """Import results numbered as the spreadsheet numbers rows: the header is row 1, and
+    the blank rows a format left out of the dataset count (``Resource.import_data``)."""
 
     HEADER_ROWS = 1
 
-    def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
-
-    def append_error_row(self, number, row, errors):
-        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+    def number_rows(self, spreadsheet_row) -> None:
+        """Number the invalid and failed rows, reported by their place in the dataset (from
+        1), by the spreadsheet: ``spreadsheet_row(place)``."""
+        for reported in (*self.invalid_rows, *self.error_rows):
+            reported.number = spreadsheet_row(reported.number)
 
     def row_errors(self):
         # Upstream numbers these by position among reported rows, which skipped rows shift.
@@ -109,6 +110,7 @@ class Resource(resources.ModelResource):
         self._file_refused = False  # see handle_import_error
         self._progress = lambda **values: None  # see run_import
         self._checked = self._bad = 0
+        self._row_numbers = None  # see spreadsheet_row
         # Widgets that look rows up do so among those the user may see. The fields (and
         # so their widgets) are this instance's own copies.
         for field in self.fields.values():
@@ -259,11 +261,23 @@ class Resource(resources.ModelResource):
         Returns a ``SpreadsheetResult``.
         """
         self._file_refused = False
-        return super().import_data(
+        self._row_numbers = getattr(dataset, "row_numbers", None)
+        result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
             **kwargs,
         )
+        result.number_rows(self.spreadsheet_row)
+        return result
+
+    def spreadsheet_row(self, place: int) -> int:
+        """The spreadsheet's number of the row at ``place`` (from 1) in the dataset being
+        imported: the header is row 1, and a format leaves blank rows out of the dataset
+        but keeps the numbers of the others (``dataset.row_numbers``)."""
+        numbers = self._row_numbers
+        if numbers is not None and 0 < place <= len(numbers):
+            return numbers[place - 1]
+        return place + SpreadsheetResult.HEADER_ROWS
 
     def before_import(self, dataset, **kwargs):
         """Rename headers to the active language; raise ValueError if a key column is missing."""
@@ -326,7 +340,7 @@ class Resource(resources.ModelResource):
         # spreadsheet numbers it.
         number = kwargs.get("row_number")
         with audit_context(via=IMPORT, file=kwargs.get("file_name") or "", actor=self.user,
-                           row=None if number is None else number + SpreadsheetResult.HEADER_ROWS):
+                           row=None if number is None else self.spreadsheet_row(number)):
             row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.validation_error is not None:
             row_result.validation_error = self._by_column(row_result.validation_error)
