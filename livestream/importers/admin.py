@@ -11,7 +11,7 @@ from .sessions import SessionImporter
 class SessionBulkImportAdminMixin:
     """The import of sessions through ``SessionImporter`` rather than a resource."""
 
-    def get_importer(self, request, form):
+    def get_importer(self, request, form=None):
         return SessionImporter
 
     def import_columns(self, request) -> tuple[list[str], list[str]]:

@@ -103,10 +103,11 @@ class ScopedImportExportMixin:
             *super().get_urls(),
         ]
 
-    def get_importer(self, request, form):
-        """The class the job runs: the resource chosen on the form."""
+    def get_importer(self, request, form=None):
+        """The class the job runs: the resource chosen on the upload ``form`` (the first
+        without one)."""
         resources = self.get_import_resource_classes(request)
-        return resources[int(form.cleaned_data.get("resource") or 0)]
+        return resources[int(form.cleaned_data.get("resource") or 0) if form is not None else 0]
 
     def import_columns(self, request) -> tuple[list[str], list[str]]:
         """The headers the import reads, and those a file must have."""
