@@ -47,8 +47,9 @@ def reporter_user(db):
 
 @pytest.fixture
 def admin_uploads_in_tmp(monkeypatch, tmp_path):
-    """The admin keeps uploads between import preview and confirm in the temp directory;
-    keep the tests' uploads in pytest's own."""
+    """Keep what a test writes through ``tempfile`` (an upload Django spools to disk) in
+    pytest's temporary directory. Imports keep their uploads in the "private" storage
+    (in memory in the tests), not here."""
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

@@ -23,7 +23,7 @@ from xuchang_ecom.common.masking import MASK_CHARACTER, mask_name, mask_resident
 from xuchang_ecom.common.models import field_label
 from xuchang_ecom.records.importexport.cells import cell_text
 from xuchang_ecom.records.importexport.columns import Column, region_code_column
-from xuchang_ecom.records.importexport.resources import OrganisationResource, Resource, SpreadsheetResult
+from xuchang_ecom.records.importexport.resources import OrganisationResource, Resource
 from xuchang_ecom.records.importexport.widgets import RelatedListWidget, TextWidget, WholeNumberWidget
 
 from . import selectors, services
@@ -398,7 +398,7 @@ class HouseholdResource(PersonalDataMixin, Resource):
         super().check_row(instance, row, errors, **kwargs)
         number = self.fields["resident_id"].clean(row)
         if number and MASK_CHARACTER not in number:
-            row_number = kwargs.get("row_number", 0) + SpreadsheetResult.HEADER_ROWS
+            row_number = self.spreadsheet_row(kwargs.get("row_number", 0))
             first = self._rows_by_number.setdefault(number, row_number)
             if first != row_number:
                 # Otherwise the second row would silently update the household the

@@ -44,21 +44,34 @@ class AdminPages:
         return response.content
 
     def preview(self, client, model_name: str, content: bytes, name="import.csv"):
-        """Upload ``content`` to the import page; returns the preview's response."""
+        """Upload ``content`` to the import page and follow it to the job's page (tasks run
+        in-process in the tests, so the check is done); returns that page's response, whose
+        context has the ``job``. A refused upload returns the upload page with its form."""
         upload = io.BytesIO(content)
         upload.name = name
         file_format = XLSX_FORMAT if name.endswith(".xlsx") else CSV_FORMAT
         return client.post(self.url(model_name, "import"),
-                           {"format": file_format, "resource": "0", "import_file": upload})
+                           {"format": file_format, "resource": "0", "import_file": upload}, follow=True)
+
+    def confirm(self, client, model_name: str, job):
+        """Confirm a checked job; returns the job's page after the import."""
+        return client.post(self.url(model_name, "process_import"), {"job": job.pk}, follow=True)
 
     def import_file(self, client, model_name: str, content: bytes, name="import.csv"):
-        """Preview then confirm; returns the preview's result."""
-        response = self.preview(client, model_name, content, name)
-        result = response.context["result"]
-        assert not result.has_errors() and not result.has_validation_errors(), result.messages()
-        confirm = client.post(self.url(model_name, "process_import"), response.context["confirm_form"].initial)
-        assert confirm.status_code == 302
-        return result
+        """Check then confirm; returns the job once imported."""
+        job = self.preview(client, model_name, content, name).context["job"]
+        assert job.confirmable, (job.state, job.reason, job.errors)
+        job = self.confirm(client, model_name, job).context["job"]
+        assert job.state == "done", (job.state, job.reason, job.errors)
+        return job
+
+
+def problems(job) -> dict[int, dict[str, list[str]]]:
+    """A job's listed problems as ``{row: {column: [message, …]}}``."""
+    found: dict[int, dict[str, list[str]]] = {}
+    for row, column, message in job.errors:
+        found.setdefault(row, {}).setdefault(column, []).append(message)
+    return found
 
 
 def column(resource, name: str) -> str:

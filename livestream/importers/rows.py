@@ -8,7 +8,7 @@ instead of by ``full_clean``; a field's own validators run only to word an error
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.scoping import regions_in_scope
 from xuchang_ecom.records.importexport.cells import cell_text, in_every_language, unescape_formula
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
-from xuchang_ecom.records.importexport.widgets import REGION_CODE_COLUMN, RelatedListWidget
+from xuchang_ecom.records.importexport.widgets import REGION_CODE_COLUMN, RelatedListWidget, parse_number
 from xuchang_ecom.regions.models import PATH_SEPARATOR, Level, Region
 
 from ..models import Agency, Anchor, Base, Platform, Session
@@ -38,9 +38,6 @@ MEMO_LIMIT = 10_000
 DATETIME_TEXT = re.compile(
     r"(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?(?:\s*|T)(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2})(?:\.\d+)?)?"
 )
-# Excel shows numbers to 15 significant digits; a float's further digits are binary noise
-# (1234.56 computed in a cell may be stored as 1234.5600000000002).
-EXCEL_PRECISION = ".15g"
 
 
 class CellError(ValueError):
@@ -61,31 +58,12 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any, message: str) -> Decimal | None:
-    """The cell as a finite Decimal, None when blank; never via a float's binary digits.
-
-    Raises CellError(message) if it is not a number.
-    """
-    if value is None:
-        return None
-    if value.__class__ is float:
-        number = Decimal(format(value, EXCEL_PRECISION))
-    elif value.__class__ is int:
-        number = Decimal(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            # People type thousands separators; Decimal refuses them.
-            try:
-                number = Decimal(text.replace(",", "").replace("，", "").replace(" ", ""))
-            except InvalidOperation:
-                raise CellError(message) from None
-    if not number.is_finite():
-        raise CellError(message)
-    return number
+    """The cell as ``parse_number`` reads it, without the ``'`` an export put before
+    formula-like text; raises CellError(message) if it is not a number."""
+    try:
+        return parse_number(unescape_formula(value), message)
+    except ValueError:
+        raise CellError(message) from None
 
 
 def _field_error(model_field: models.Field, value: Any, fallback: str) -> CellError:

@@ -27,7 +27,7 @@ from livestream.tests.factories import (
     SessionFactory,
     TrainingFactory,
 )
-from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, run
+from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, problems, run
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.tests.factories import region, uscc
 from xuchang_ecom.records.importexport.formats import CSV, XLSX
@@ -36,11 +36,6 @@ pytestmark = pytest.mark.django_db
 
 ADMIN = AdminPages("livestream")
 export, preview, import_file = ADMIN.export, ADMIN.preview, ADMIN.import_file
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(admin_uploads_in_tmp):
-    pass
 
 
 # ---------------------------------------------------------------------------------------
@@ -56,9 +51,9 @@ def test_exported_clusters_reimport_unchanged(client, city_user, file_format, na
     before = sorted(Cluster.objects.values_list())
     client.force_login(city_user)
 
-    result = import_file(client, "cluster", export(client, "cluster", file_format), name)
+    job = import_file(client, "cluster", export(client, "cluster", file_format), name)
 
-    assert result.totals["skip"] == 2
+    assert (job.rows_unchanged, job.rows_new, job.rows_changed) == (2, 0, 0)
     assert sorted(Cluster.objects.values_list()) == before
 
 
@@ -72,9 +67,9 @@ def test_exported_anchors_reimport_unchanged_with_their_accounts(client, city_us
     accounts_before = sorted(anchor.accounts.values_list("platform__name", "account"))
     client.force_login(city_user)
 
-    result = import_file(client, "anchor", export(client, "anchor"), "anchors.xlsx")
+    job = import_file(client, "anchor", export(client, "anchor"), "anchors.xlsx")
 
-    assert result.totals["skip"] == 2
+    assert (job.rows_unchanged, job.rows_new, job.rows_changed) == (2, 0, 0)
     assert sorted(Anchor.objects.values_list()) == before
     assert sorted(anchor.accounts.values_list("platform__name", "account")) == accounts_before
 
@@ -129,9 +124,9 @@ def test_a_masked_export_reimported_does_not_overwrite_the_personal_data(client,
     content = export(client, "anchor", CSV_FORMAT).decode("utf-8-sig")
     content = content.replace("2021-01-01", "2021-03-01")  # a real change beside the masked cells
 
-    result = import_file(client, "anchor", content.encode("utf-8"))
+    job = import_file(client, "anchor", content.encode("utf-8"))
 
-    assert result.totals["update"] == 1
+    assert (job.rows_changed, job.rows_written) == (1, 1)
     anchor.refresh_from_db()
     assert (anchor.real_name, anchor.mobile, anchor.cultivated_on) == ("张三丰", "13812345678", date(2021, 3, 1))
 
@@ -147,17 +142,25 @@ def test_city_staff_reimporting_a_masked_file_keep_the_stored_values(city_user, 
     assert (anchor.real_name, anchor.mobile) == ("张三丰", "13812345678")
 
 
-def test_the_import_preview_shows_a_county_user_only_masked_values(client, changge_user, anchor):
+def test_the_import_job_page_and_its_error_workbook_show_a_county_user_only_masked_values(
+        client, changge_user, anchor):
     client.force_login(changge_user)
-    content = csv_file(AnchorResource, [{
-        "display_name": "蜂蜜小张", "real_name": "张**", "mobile": "138****5678", "region": "长葛市",
-        "cultivated_on": "2021-05-01",
-    }])
+    masked = {"display_name": "蜂蜜小张", "real_name": "张**", "mobile": "138****5678", "region": "长葛市"}
+    content = csv_file(AnchorResource, [{**masked, "cultivated_on": "2021-05-01"},
+                                        {**masked, "cultivated_on": "2021-02-30"}])
 
-    page = preview(client, "anchor", content).content.decode()
+    response = preview(client, "anchor", content)
+    workbook = client.get(ADMIN.url("anchor", "import_errors", response.context["job"].pk))
 
-    assert "蜂蜜小张" in page
+    job = response.context["job"]
+    assert (job.rows_changed, list(problems(job))) == (1, [3])
+    page = response.content.decode()
     assert "张三丰" not in page and "13812345678" not in page
+    assert workbook.status_code == 200
+    [row] = CSV().create_dataset(workbook.content).dict
+    assert (row[column(AnchorResource, "display_name")], row[column(AnchorResource, "real_name")],
+            row[column(AnchorResource, "mobile")]) == ("蜂蜜小张", "张**", "138****5678")
+    assert "张三丰".encode() not in workbook.content and b"13812345678" not in workbook.content
 
 
 def test_a_guessed_mobile_is_written_not_confirmed_as_unchanged(changge_user, anchor):
@@ -236,10 +239,10 @@ def test_an_agency_file_with_a_wrong_credit_code_writes_nothing_and_names_the_co
 
     response = preview(client, "agency", content)
 
-    [invalid] = response.context["result"].invalid_rows
-    assert invalid.number == 3
-    assert wrong in invalid.error_dict[column(AgencyResource, "uscc")][0]
-    assert "confirm_form" not in response.context
+    job = response.context["job"]
+    assert {row: list(errors) for row, errors in problems(job).items()} == {3: [column(AgencyResource, "uscc")]}
+    assert wrong in problems(job)[3][column(AgencyResource, "uscc")][0]
+    assert not job.confirmable
     assert not Agency.objects.exists() and not Organisation.objects.filter(uscc=uscc(700)).exists()
 
 
@@ -275,9 +278,9 @@ def test_a_county_user_cannot_import_a_row_for_another_county(client, changge_us
 
     response = preview(client, "cluster", content)
 
-    [invalid] = response.context["result"].invalid_rows
-    assert (invalid.number, list(invalid.error_dict)) == (3, [column(ClusterResource, "region")])
-    assert "confirm_form" not in response.context
+    job = response.context["job"]
+    assert [(row, list(errors)) for row, errors in problems(job).items()] == [(3, [column(ClusterResource, "region")])]
+    assert not job.confirmable
     assert not Cluster.objects.exists()
 
 

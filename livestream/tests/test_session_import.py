@@ -21,21 +21,23 @@ from django.utils import translation
 
 from livestream import services
 from livestream.importers.rows import COLUMNS
-from livestream.importers.sessions import MAX_REPORTED_ERRORS, session_bulk_import
-from livestream.models import BaseKind, QuantityUnit, Session, SessionKind
+from livestream.importers.sessions import session_bulk_import
+from livestream.models import BaseKind, Platform, QuantityUnit, Session, SessionKind
 from livestream.resources import SessionResource
 from xuchang_ecom.accounts.models import Role
 from xuchang_ecom.accounts.tests.factories import make_user, region
 from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.records.importexport.formats import CSV, XLSX
+from xuchang_ecom.records.importexport.outcome import MAX_REPORTED_ERRORS
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
+from xuchang_ecom.records.models import ImportJob
+from xuchang_ecom.workflow.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 IMPORT = reverse("admin:livestream_session_import")
 CONFIRM = reverse("admin:livestream_session_process_import")
-CHANGELIST = reverse("admin:livestream_session_changelist")
 # The headers as people see them in an exported file.
 HEADERS = ["开播时间", "平台", "地点", "直播基地", "直播机构", "主播", "类型", "标题", "商品品类", "订单数",
            "销售额（元）", "销售数量", "单位"]
@@ -249,7 +251,8 @@ def test_an_unknown_reference_or_choice_is_a_row_error(city_user, world, column,
 
 @pytest.mark.parametrize("column,value", [
     ("开播时间", ""), ("开播时间", "2020-02-30 20:00"), ("开播时间", "2020-06-30"), ("平台", ""), ("地点", ""),
-    ("订单数", "-1"), ("订单数", "1.5"), ("订单数", "99999999999999999999"), ("销售额（元）", "-0.01"),
+    ("订单数", "-1"), ("订单数", "1.5"), ("订单数", "99999999999999999999"), ("订单数", "1E+1000000"),
+    ("销售额（元）", "-0.01"),
     ("销售额（元）", "12.345"), ("销售额（元）", "NaN"), ("销售额（元）", "123456789012345"), ("销售数量", "-1"),
     ("单位", ""), ("标题", "长" * 201),
 ])
@@ -295,6 +298,31 @@ def test_a_file_with_headers_only_is_refused(city_user, world):
         import_csv(city_user, ",".join(HEADERS).encode())
 
     assert refused.value.code == "empty"
+
+
+def test_a_file_with_more_rows_than_the_limit_is_refused_and_nothing_is_written(city_user, world, settings):
+    settings.IMPORT_MAX_ROWS = 5
+    content = csv_file([a_row(标题=f"第{number}场") for number in range(6)])
+
+    with pytest.raises(ImportFileRejected) as refused:
+        import_csv(city_user, content, batch_size=2)  # batches were written before the sixth row
+
+    assert refused.value.code == "too_many_rows"
+    assert "5" in refused.value.message
+    assert not Session.objects.exists()
+
+
+def test_a_workbook_whose_cells_reach_far_below_its_rows_is_refused_before_it_is_read(city_user, world):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active["M1048576"] = "千克"  # python-calamine would hold 13.6 million cells
+    out = io.BytesIO()
+    workbook.save(out)
+
+    with pytest.raises(ImportFileRejected) as refused:
+        session_bulk_import(user=city_user, data=out.getvalue(), file_format=XLSX(), dry_run=True)
+
+    assert refused.value.code == "too_many_cells"
 
 
 def test_errors_beyond_the_reported_ones_are_counted(city_user, world):
@@ -392,92 +420,170 @@ def test_ten_thousand_rows_import_and_report_their_rate(city_user, world, record
 
 
 def upload(client, content: bytes, name: str = "sessions.csv"):
+    """Upload ``content`` on the import page and follow to its job's page (the check runs
+    in-process in the tests, so it is done); a refused upload stays on the upload page."""
     form = client.get(IMPORT).context["form"]
     extension = name.rsplit(".", 1)[1]
     file_format = next(value for value, label in form.fields["format"].choices if label.lower() == extension)
     return client.post(IMPORT, {"format": file_format, "resource": "0",
-                                "import_file": SimpleUploadedFile(name, content)})
+                                "import_file": SimpleUploadedFile(name, content)}, follow=True)
 
 
-def test_city_staff_upload_preview_and_confirm_an_import(client, city_user, world):
+def job_page(job) -> str:
+    return reverse("admin:livestream_session_import_job", args=[job.pk])
+
+
+def confirm(client, job):
+    """Confirm ``job``; follows to its page."""
+    return client.post(CONFIRM, {"job": job.pk}, follow=True)
+
+
+def test_city_staff_upload_check_and_confirm_an_import(client, city_user, world):
     client.force_login(city_user)
 
-    preview = upload(client, csv_file([a_row(), a_row()]))
+    checked = upload(client, csv_file([a_row(), a_row()]), "六月直播.csv")
 
-    assert preview.status_code == 200
-    assert preview.context["result"].total == 2
+    job = checked.context["job"]
+    assert checked.redirect_chain == [(job_page(job), 302)]
+    assert (job.state, job.rows_total, job.rows_new, job.confirmable) == ("checked", 2, 2, True)
+    assert 'name="confirm"' in checked.content.decode()
     assert not Session.objects.exists()
-    confirm_form = preview.context["confirm_form"]
-    response = client.post(CONFIRM, confirm_form.initial, follow=True)
-    assert response.redirect_chain == [(CHANGELIST, 302)]
+    response = confirm(client, job)
+    assert response.redirect_chain == [(job_page(job), 302)]
+    assert (response.context["job"].state, response.context["job"].rows_written) == ("done", 2)
     assert Session.objects.count() == 2
-    assert any("2" in str(message) for message in response.context["messages"])
+    told = Notification.objects.filter(user=city_user).order_by("pk").last()
+    assert "六月直播.csv" in told.message and "2" in told.message and told.url == job_page(job)
 
 
 def test_an_xlsx_upload_imports_through_the_admin(client, city_user, world):
     client.force_login(city_user)
     content = xlsx_file([[datetime(2021, 5, 1, 19, 30), "抖音", "长葛市"]])
 
-    preview = upload(client, content, "sessions.xlsx")
-    response = client.post(CONFIRM, preview.context["confirm_form"].initial)
+    job = upload(client, content, "sessions.xlsx").context["job"]
+    response = confirm(client, job)
 
-    assert response.status_code == 302
+    assert response.context["job"].state == "done"
     assert Session.objects.count() == 1
 
 
-def test_the_preview_lists_every_error_and_offers_no_confirm(client, city_user, world):
+def test_the_job_page_lists_every_error_and_offers_no_confirm(client, city_user, world):
     client.force_login(city_user)
 
-    preview = upload(client, csv_file([a_row(), a_row(平台="无此平台"), a_row(订单数="x")]))
+    checked = upload(client, csv_file([a_row(), a_row(平台="无此平台"), a_row(订单数="x")]))
 
-    assert preview.status_code == 200
-    assert "confirm_form" not in preview.context
-    assert [(error.row, error.column) for error in preview.context["result"].errors] == [(3, "平台"), (4, "订单数")]
-    assert "无此平台" in preview.content.decode()
+    job = checked.context["job"]
+    assert (job.state, job.rows_bad, job.error_count, job.confirmable) == ("checked", 2, 2, False)
+    assert [(row, column) for row, column, _message in job.errors] == [(3, "平台"), (4, "订单数")]
+    page = checked.content.decode()
+    assert "无此平台" in page
+    assert 'name="confirm"' not in page
+    assert not Session.objects.exists()
+
+
+def test_the_error_workbook_holds_the_bad_rows_with_their_problems_and_row_numbers(client, city_user, world):
+    client.force_login(city_user)
+    job = upload(client, csv_file([a_row(), a_row(平台="无此平台"), a_row(订单数="x")])).context["job"]
+
+    response = client.get(reverse("admin:livestream_session_import_errors", args=[job.pk]))
+
+    assert response.status_code == 200
+    dataset = CSV().create_dataset(response.content)
+    assert dataset.headers[:len(HEADERS)] == HEADERS and len(dataset.headers) == len(HEADERS) + 2
+    problems_column, row_column = dataset.headers[-2:]
+    rows = dataset.dict
+    assert [(row["平台"], row["订单数"]) for row in rows] == [("无此平台", "120"), ("农购网", "x")]
+    assert [str(row[row_column]) for row in rows] == ["3", "4"]
+    assert "平台" in rows[0][problems_column] and "无此平台" in rows[0][problems_column]
+    assert "订单数" in rows[1][problems_column]
+
+
+def test_the_corrected_error_workbook_imports_as_it_is(client, city_user, world):
+    client.force_login(city_user)
+    job = upload(client, csv_file([a_row(), a_row(平台="无此平台")])).context["job"]
+    workbook = client.get(reverse("admin:livestream_session_import_errors", args=[job.pk])).content
+    corrected = workbook.replace("无此平台".encode(), "抖音".encode())
+
+    job = upload(client, corrected, "corrected.csv").context["job"]
+
+    assert job.confirmable, job.errors
+    assert confirm(client, job).context["job"].rows_written == 1
+    assert list(Session.objects.values_list("platform__name", flat=True)) == ["抖音"]
 
 
 def test_a_file_the_format_refuses_is_a_form_error(client, city_user, world):
     client.force_login(city_user)
 
-    preview = upload(client, b"PK\x03\x04 not really a csv", "sessions.csv")
+    response = upload(client, b"PK\x03\x04 not really a csv", "sessions.csv")
 
-    assert preview.context["form"].errors["import_file"]
-    assert "result" not in preview.context
+    assert response.redirect_chain == []
+    assert response.context["form"].errors["import_file"]
+    assert "job" not in response.context
+    assert not ImportJob.objects.exists()
 
 
-def test_the_confirm_step_needs_the_users_own_upload(client, city_user, changge_user, world):
+def test_a_file_without_a_required_column_ends_refused_with_the_reason(client, city_user, world):
     client.force_login(city_user)
-    initial = upload(client, csv_file([a_row()])).context["confirm_form"].initial
-    client.force_login(changge_user)
+    rows = [{header: value for header, value in a_row().items() if header != "平台"}]
 
-    response = client.post(CONFIRM, initial)
+    response = upload(client, csv_file(rows))
 
-    assert response.status_code == 200
-    assert response.context["refusal"]
+    job = response.context["job"]
+    assert (job.state, job.confirmable) == ("refused", False)
+    assert "平台" in job.reason and job.reason in response.content.decode()
     assert not Session.objects.exists()
 
 
-@pytest.mark.parametrize("token", ["../../etc/passwd", "0" * 31, ""])
-def test_the_confirm_step_refuses_a_token_that_is_not_one(client, city_user, world, token):
+def test_only_the_uploader_may_see_or_confirm_their_import(client, city_user, changge_user, world):
+    client.force_login(city_user)
+    job = upload(client, csv_file([a_row()])).context["job"]
+    with_errors = upload(client, csv_file([a_row(平台="无此平台")])).context["job"]
+    assert job.confirmable and with_errors.errors_file
+    client.force_login(changge_user)
+
+    assert client.post(CONFIRM, {"job": job.pk}).status_code == 404
+    assert client.get(job_page(job)).status_code == 404
+    assert client.get(job_page(with_errors)).status_code == 404
+    assert client.get(reverse("admin:livestream_session_import_errors", args=[with_errors.pk])).status_code == 404
+    assert not client.get(IMPORT).context["recent_imports"]
+    job.refresh_from_db()
+    assert job.state == "checked"
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("job_id", ["../../etc/passwd", "1 OR 1=1", "", "999999"])
+def test_the_confirm_step_refuses_a_job_that_is_not_one(client, city_user, world, job_id):
     client.force_login(city_user)
 
-    response = client.post(CONFIRM, {"token": token, "format": "0", "file_name": "x.csv"})
+    response = client.post(CONFIRM, {"job": job_id})
 
-    assert response.status_code == 200
-    assert response.context["refusal"]
+    assert response.status_code == 404
+    assert not Session.objects.exists()
 
 
 def test_the_confirm_step_writes_nothing_if_a_row_became_invalid(client, city_user, world):
     client.force_login(city_user)
-    preview = upload(client, csv_file([a_row()]))
-    from livestream.models import Platform
+    job = upload(client, csv_file([a_row()])).context["job"]
+    assert job.confirmable
 
     Platform.objects.filter(name="农购网").update(name="农购网（旧）")
-    response = client.post(CONFIRM, preview.context["confirm_form"].initial)
+    response = confirm(client, job)
 
-    assert response.status_code == 200
-    assert [error.column for error in response.context["result"].errors] == ["平台"]
+    job = response.context["job"]
+    assert (job.state, job.rows_written, job.confirmable) == ("checked", 0, False)
+    assert [column for _row, column, _message in job.errors] == ["平台"]
     assert not Session.objects.exists()
+
+
+def test_a_job_is_confirmed_only_once(client, city_user, world):
+    client.force_login(city_user)
+    job = upload(client, csv_file([a_row()])).context["job"]
+    confirm(client, job)
+
+    response = client.post(CONFIRM, {"job": job.pk}, follow=True)
+
+    assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    assert Session.objects.count() == 1
 
 
 def test_staff_without_the_import_permission_get_403(client, world):
@@ -488,6 +594,7 @@ def test_staff_without_the_import_permission_get_403(client, world):
 
     assert client.get(IMPORT).status_code == 403
     assert client.post(CONFIRM, {}).status_code == 403
+    assert client.get(reverse("admin:livestream_session_import_job", args=[1])).status_code == 403
 
 
 def test_a_reporter_cannot_reach_the_import(client, reporter_user):
@@ -521,8 +628,8 @@ def test_each_imported_session_is_kept_in_the_trail_with_its_file_and_row(client
     client.force_login(city_user)
     content = csv_file([a_row(), dict.fromkeys(a_row(), ""), a_row(主播="", 销售数量="", 单位="", 标题="第二场")])
 
-    preview = upload(client, content, name="六月直播.csv")
-    assert client.post(CONFIRM, preview.context["confirm_form"].initial).status_code == 302
+    job = upload(client, content, name="六月直播.csv").context["job"]
+    assert confirm(client, job).context["job"].state == "done"
 
     first, second = Session.objects.order_by("pk")
     entries = {entry.object_id: entry for entry in LogEntry.objects.filter(content_type__model="session")}

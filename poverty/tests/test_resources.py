@@ -3,7 +3,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from poverty import services
 from poverty.models import Base, Employment, Enterprise, Household, RevealKind, RevealLog
@@ -17,7 +19,7 @@ from poverty.resources import (
     TakeHomeWorkResource,
 )
 from poverty.tests.factories import GANGLI, base, enterprise, household, number_ending_in_x, yuzhou_village
-from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, run
+from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, column, csv_file, exported_rows, problems, run
 from xuchang_ecom.accounts.models import User
 from xuchang_ecom.accounts.tests.factories import uscc
 from xuchang_ecom.common.masking import mask_resident_id
@@ -28,11 +30,6 @@ pytestmark = pytest.mark.django_db
 
 ADMIN = AdminPages("poverty")
 export, preview, import_file = ADMIN.export, ADMIN.preview, ADMIN.import_file
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(admin_uploads_in_tmp):
-    pass
 
 
 def household_row(serial: int = 9, **values) -> dict:
@@ -155,9 +152,9 @@ def test_city_staffs_household_export_reimports_unchanged(client, city_user, cha
                     for h in Household.objects.all())
     client.force_login(city_user)
 
-    result = import_file(client, "household", export(client, "household", file_format), name)
+    job = import_file(client, "household", export(client, "household", file_format), name)
 
-    assert result.totals["skip"] == 2
+    assert (job.rows_unchanged, job.rows_new, job.rows_changed) == (2, 0, 0)
     after = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
                    for h in Household.objects.all())
     assert after == before
@@ -167,7 +164,7 @@ def test_city_staffs_household_export_reimports_unchanged(client, city_user, cha
 def test_county_staffs_household_export_reimports_through_the_admin_as_all_unchanged(
         client, city_user, changge_user, changge_household, file_format, name):
     # The county's export is masked (names and numbers); the registry number brings each
-    # row back to its household, so the same file previews as unchanged and confirms.
+    # row back to its household, so the same file is checked as unchanged and confirms.
     household(city_user, serial=2, resident_id=number_ending_in_x(), exited_in=2019, disabled_members=1)
     household(city_user, serial=3, village=yuzhou_village())  # another county's: not exported
     before = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
@@ -175,14 +172,14 @@ def test_county_staffs_household_export_reimports_through_the_admin_as_all_uncha
     client.force_login(changge_user)
     content = export(client, "household", file_format)
 
-    response = preview(client, "household", content, name)
-    result = response.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
-    assert [row.import_type for row in result.valid_rows()] == ["skip", "skip"]
-    confirm = client.post(ADMIN.url("household", "process_import"), response.context["confirm_form"].initial)
+    job = preview(client, "household", content, name).context["job"]
+    assert job.confirmable, (job.state, job.reason, job.errors)
+    assert (job.rows_unchanged, job.rows_new, job.rows_changed) == (2, 0, 0)
+    confirm = ADMIN.confirm(client, "household", job)
 
-    assert confirm.status_code == 302
-    assert not [m for m in confirm.wsgi_request._messages if m.level_tag == "error"]
+    assert confirm.redirect_chain == [(ADMIN.url("household", "import_job", job.pk), 302)]
+    assert confirm.context["job"].state == "done"
+    assert not [m for m in confirm.context["messages"] if m.level_tag == "error"]
     after = sorted((h.pk, h.head_name, h.resident_id, h.village_id, h.size, h.disabled_members, h.exited_in)
                    for h in Household.objects.all())
     assert after == before
@@ -226,15 +223,23 @@ def test_a_bad_check_digit_and_a_duplicate_are_row_errors_shown_masked_and_nothi
     response = preview(client, "household", content)
 
     header = column(HouseholdResource, "resident_id")
-    invalid = {row.number: row for row in response.context["result"].invalid_rows}
-    assert sorted(invalid) == [3, 4]
-    assert [error.code for error in invalid[3].error.error_dict[header]] == ["resident_id_check"]
-    assert [error.code for error in invalid[4].error.error_dict[header]] == ["duplicate_in_file"]
-    assert mask_resident_id(wrong) in invalid[3].error_dict[header][0]
-    assert mask_resident_id(number) in invalid[4].error_dict[header][0]
+    listed = problems(response.context["job"])
+    assert {row: list(errors) for row, errors in listed.items()} == {3: [header], 4: [header]}
+    assert mask_resident_id(wrong) in listed[3][header][0]
+    assert mask_resident_id(number) in listed[4][header][0]
+    # The very errors the resource finds, which are these two kinds.
+    with translation.override(settings.LANGUAGE_CODE):
+        found = {row.number: row for row in run(HouseholdResource, city_user, [
+            household_row(8, resident_id=number), household_row(9, resident_id=wrong),
+            household_row(10, resident_id=f"{number[:6]} {number[6:-1]}x")], dry_run=True).invalid_rows}
+    assert [error.code for error in found[3].error.error_dict[header]] == ["resident_id_check"]
+    assert [error.code for error in found[4].error.error_dict[header]] == ["duplicate_in_file"]
+    assert {row: invalid.error_dict[header] for row, invalid in found.items()} == {
+        row: errors[header] for row, errors in listed.items()}
     assert wrong.encode() not in response.content and number.encode() not in response.content
     assert number[:-1].encode() not in response.content  # nor typed with a lower-case x
-    assert "confirm_form" not in response.context
+    assert not response.context["job"].confirmable
+    assert 'name="confirm"' not in response.content.decode()
     assert not Household.objects.exists()
 
 
@@ -297,14 +302,16 @@ def test_a_guessed_name_is_written_not_confirmed_as_unchanged(changge_user, chan
     assert result.totals["update"] == 1 and result.totals["skip"] == 0
 
 
-def test_the_import_preview_shows_numbers_masked_even_to_city_staff(client, city_user, changge_household):
+def test_the_import_job_page_shows_numbers_masked_even_to_city_staff(client, city_user, changge_household):
     client.force_login(city_user)
-    content = csv_file(HouseholdResource, [household_row(1, head_name="张三丰", size="4"), household_row(9)])
+    content = csv_file(HouseholdResource, [household_row(1, head_name="张三丰", size="4"), household_row(9),
+                                           household_row(1, size="5")])  # row 4: the number again
 
     response = preview(client, "household", content)
 
-    totals = response.context["result"].totals
-    assert (totals["update"], totals["new"]) == (1, 1)
+    job = response.context["job"]
+    assert (job.rows_changed, job.rows_new, job.rows_bad) == (1, 1, 1)
+    assert list(problems(job)) == [4]  # its message names the number, masked
     assert changge_household.resident_id.encode() not in response.content
     assert demo_resident_id(9).encode() not in response.content
     assert changge_household.masked_resident_id.encode() in response.content

@@ -58,6 +58,22 @@ def test_a_write_outside_the_registries_asks_for_no_roll_up(city_user, django_ca
     assert triggers._enqueue not in callbacks
 
 
+def test_a_migrations_write_to_a_registry_asks_for_no_roll_up(django_capture_on_commit_callbacks):
+    """A data migration writes through historical models, perhaps before the tables a roll-up
+    reads exist: a fresh ``migrate`` printed the roll-up's failure."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    state = MigrationExecutor(connection).loader.project_state()
+    HistoricalBrand = state.apps.get_model("livestream", "Brand")
+    assert HistoricalBrand is not Brand
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        HistoricalBrand.objects.create(name="示例品牌（迁移）", region_id=region("长葛市").pk,
+                                       incubated_on=date(2021, 3, 1))
+    assert triggers._enqueue not in callbacks
+
+
 def test_each_registry_registers_itself_as_a_source_of_roll_ups():
     from xuchang_ecom.common.metrics import source_labels
 

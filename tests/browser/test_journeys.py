@@ -106,10 +106,12 @@ def test_city_staff_drill_into_a_figure_build_the_briefing_move_a_registry_and_a
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.select_option("select[name=format]", label="xlsx")
     page.click("#content form input[type=submit]")
-    city.look("admin-import-preview")
-    page.click("form input[type=submit][name=confirm], form input[type=submit]:not([name])")
     page.wait_for_load_state("networkidle")
-    assert page.locator(".messagelist .success").count(), "the import was not confirmed"
+    assert page.locator(".import-job[data-state=checked]").count(), "the file was not checked"
+    city.look("admin-import-checked")
+    page.click("form input[type=submit][name=confirm]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".import-job[data-state=done]").count(), "the import was not confirmed"
     city.look("admin-imported")
 
     october = Period.objects.get(month=date(2020, 10, 1))

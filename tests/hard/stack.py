@@ -156,6 +156,8 @@ class Processes:
             "ROLLUP_DEBOUNCE_SECONDS": "2",
             # A roll-up whose worker was killed comes back after 15 s, not an hour.
             "CELERY_VISIBILITY_TIMEOUT": "15",
+            # An import whose worker was killed is shown stopped after 10 s, not 2 minutes.
+            "IMPORT_STALL_SECONDS": "10",
             "OPEN_DATA_RATE": "100000/min",
             "PRIVATE_MEDIA_ROOT": str(self.log_dir / "private"),
             "LOG_LEVEL": "WARNING",

@@ -45,7 +45,7 @@ from django.utils import translation
 from rest_framework.relations import ManyRelatedField, RelatedField
 
 from livestream.importers.admin import SessionBulkImportAdminMixin
-from livestream.importers.sessions import session_bulk_import
+from livestream.importers.sessions import SessionImporter
 from livestream.models import BaseKind, SessionKind
 from livestream.tests.factories import (
     AgencyFactory,
@@ -606,11 +606,10 @@ def import_file(columns, values: dict) -> bytes:
 
 def import_messages(model_admin, resource_class, user, content: bytes) -> list[str]:
     """Every error the admin's import reports for ``content``, in the order it reports
-    them; the bulk session import where the admin uses it."""
-    if isinstance(model_admin, SessionBulkImportAdminMixin):
-        return session_bulk_import(user=user, data=content, file_format=CSV(), dry_run=False).messages()
-    result = resource_class(user=user).import_data(CSV().create_dataset(content), dry_run=False)
-    return result.messages()
+    them: what its import job runs (the resource, or the bulk session importer where the
+    admin uses it)."""
+    importer = SessionImporter if isinstance(model_admin, SessionBulkImportAdminMixin) else resource_class
+    return importer(user=user).run_import(content, CSV(), dry_run=False).messages()
 
 
 def test_every_import_refuses_another_countys_record_like_a_missing_one(changge_user, records):

@@ -1,19 +1,20 @@
-"""Every import in the admin, fed a 300-row file with an error on every 100th row: each
-bad row is reported by its spreadsheet row number and the column at fault, no confirm
-is offered, and nothing is written, neither at the preview nor when the confirm step
-is forced anyway. (``tests/hard/test_large_imports.py`` sends 10,000 rows to the
-production stack.)"""
+"""Every import in the admin, fed a 300-row file with an error on every 100th row: its job
+lists each bad row by its spreadsheet row number and the column at fault, offers no
+confirm, and writes nothing, neither at the check nor when the confirm is forced anyway;
+its error workbook holds exactly those rows. (``tests/hard/test_large_imports.py`` sends
+10,000 rows to the production stack.)"""
 import io
+import re
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from import_export.tmp_storages import TempFolderStorage
+from django.utils.translation import ngettext
 
-from livestream.importers.storage import upload_keep
 from tests.helpers import CSV_FORMAT, column
 from tests.security.large_files import (
     SPECS,
@@ -23,7 +24,9 @@ from tests.security.large_files import (
     spoiled_columns,
 )
 from xuchang_ecom.accounts.models import Organisation
-from xuchang_ecom.records.importexport.resources import row_message
+from xuchang_ecom.records.importexport.errorbook import PROBLEMS_COLUMN, ROW_COLUMN
+from xuchang_ecom.records.importexport.formats import CSV
+from xuchang_ecom.records.importexport.jobs import LISTED_ERRORS
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +56,8 @@ def counts(model) -> dict[str, int]:
     return {table._meta.label: table._default_manager.count() for table in tables}
 
 
-def url(key: str, view: str) -> str:
-    return reverse(f"admin:{key.replace('.', '_')}_{view}")
+def url(key: str, view: str, *args) -> str:
+    return reverse(f"admin:{key.replace('.', '_')}_{view}", args=args)
 
 
 def upload(content: bytes, name: str = "large.csv") -> io.BytesIO:
@@ -72,21 +75,22 @@ def expected_errors(key: str) -> dict[int, str]:
     return {number: column(resource, name) for number, name in faults.items()}
 
 
-def reported_errors(result) -> dict[int, set[str]]:
-    """``{spreadsheet row: columns with an error}`` as the import reports them, from a
-    resource's ``SpreadsheetResult`` or the sessions' ``BulkImportResult``."""
+def reported_errors(job) -> dict[int, set[str]]:
+    """``{spreadsheet row: columns with an error}`` as the job lists them (an error about
+    the row as a whole as "(row error)")."""
+    assert job.error_count == len(job.errors), "more errors than the job lists"
     reported: dict[int, set[str]] = {}
-    if hasattr(result, "invalid_rows"):
-        assert not result.base_errors, result.messages()
-        for invalid in result.invalid_rows:
-            reported.setdefault(invalid.number, set()).update(invalid.error_dict)
-        for number, _errors in result.row_errors():
-            reported.setdefault(number, set()).add("(row error)")
-    else:
-        assert not result.unreported_errors
-        for error in result.errors:
-            reported.setdefault(error.row, set()).add(error.column)
+    for number, header, _message in job.errors:
+        reported.setdefault(number, set()).add("(row error)" if header == NON_FIELD_ERRORS else header)
     return reported
+
+
+def workbook_rows(content: bytes) -> list[dict]:
+    """The rows of an error workbook (a CSV here, as the upload was), keyed by header."""
+    dataset = CSV().create_dataset(content)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert dataset.headers[-2:] == [str(PROBLEMS_COLUMN), str(ROW_COLUMN)]
+    return dataset.dict
 
 
 def test_every_import_in_the_admin_has_a_large_file_spec():
@@ -101,7 +105,7 @@ def test_the_spoiled_rows_are_every_100th():
 
 @pytest.mark.parametrize("key", imports())
 def test_a_file_with_an_error_on_every_100th_row_reports_each_and_writes_nothing(
-    client, city_user, admin_uploads_in_tmp, key,
+    client, city_user, key,
 ):
     spec = SPECS.get(key)
     if spec is None:
@@ -115,59 +119,59 @@ def test_a_file_with_an_error_on_every_100th_row_reports_each_and_writes_nothing
     client.force_login(city_user)
 
     response = client.post(url(key, "import"), {"format": CSV_FORMAT, "resource": "0",
-                                                "import_file": upload(content)})
+                                                "import_file": upload(content)}, follow=True)
 
     assert response.status_code == 200
-    assert "form" not in response.context or not response.context["form"].errors, response.context["form"].errors
-    reported = reported_errors(response.context["result"])
+    assert "job" in response.context, response.context["form"].errors
+    job = response.context["job"]
+    assert (job.state, job.rows_total, job.rows_bad) == ("checked", ROWS, len(bad_rows(ROWS))), job.reason
+    reported = reported_errors(job)
     assert sorted(reported) == bad_rows(ROWS), f"{key}: rows reported {sorted(reported)}"
     wrong = {number: (expected[number], columns) for number, columns in reported.items()
              if expected[number] not in columns}
     assert not wrong, f"{key}: errors not on the spoiled column (expected, reported): {wrong}"
-    assert "confirm_form" not in response.context
+    assert not job.confirmable
+    assert 'name="confirm"' not in response.content.decode()
     assert counts(model) == before
 
-    # Forced: a confirm request for the same file, as a forged request (or data that
-    # changed between preview and confirm) would send it.
-    if key == SESSIONS:
-        token = upload_keep(user=city_user, data=content)
-        response = client.post(url(key, "process_import"), {"token": token, "format": CSV_FORMAT,
-                                                            "file_name": "large.csv"})
+    # The error workbook: the bad rows, each with its row number and its problems.
+    workbook = client.get(url(key, "import_errors", job.pk))
+    assert workbook.status_code == 200
+    rows = workbook_rows(workbook.content)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert [int(row[str(ROW_COLUMN)]) for row in rows] == bad_rows(ROWS)
+        assert all(expected[int(row[str(ROW_COLUMN)])] in row[str(PROBLEMS_COLUMN)] for row in rows), rows
 
-        assert response.status_code == 200
-        assert not response.context.get("refusal")
-        assert response.context["result"].created == 0
-        assert sorted(reported_errors(response.context["result"])) == bad_rows(ROWS)
-    else:
-        storage = TempFolderStorage(read_mode="rb")
-        storage.save(content)
-        response = client.post(url(key, "process_import"), {"import_file_name": storage.name,
-                                                            "original_file_name": "large.csv",
-                                                            "format": CSV_FORMAT, "resource": "0"})
+    # Forced: a confirm request for the job, as a forged request would send it.
+    response = client.post(url(key, "process_import"), {"job": job.pk}, follow=True)
 
-        assert response.status_code == 302
-        assert response.url == url(key, "import")
-        messages = [str(message) for message in response.wsgi_request._messages]
-        with translation.override(settings.LANGUAGE_CODE):
-            named = [number for number, header in sorted(expected.items())
-                     if any(message.startswith(row_message(number, header, "")) for message in messages)]
-        assert named == sorted(expected), f"{key}: the confirm step names rows {named}: {messages}"
+    assert response.redirect_chain == [(url(key, "import_job", job.pk), 302)]
+    assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    job.refresh_from_db()
+    assert (job.state, job.rows_written, sorted(reported_errors(job))) == ("checked", 0, bad_rows(ROWS))
     assert counts(model) == before
 
 
-def test_a_forced_confirm_with_many_errors_lists_the_first_fifty_and_says_how_many_more(
-    client, city_user, admin_uploads_in_tmp,
+def test_a_job_with_many_errors_lists_the_first_200_says_how_many_and_its_workbook_has_every_bad_row(
+    client, city_user,
 ):
     key = "livestream.cluster"
-    storage = TempFolderStorage(read_mode="rb")
-    storage.save(csv_content(key, 120, every=2))  # 60 bad rows
+    content = csv_content(key, 500, every=2)  # 250 bad rows, one error each
     client.force_login(city_user)
 
-    response = client.post(url(key, "process_import"), {"import_file_name": storage.name,
-                                                        "original_file_name": "large.csv",
-                                                        "format": CSV_FORMAT, "resource": "0"})
+    response = client.post(url(key, "import"), {"format": CSV_FORMAT, "resource": "0",
+                                                "import_file": upload(content)}, follow=True)
 
-    messages = [str(message) for message in response.wsgi_request._messages]
-    assert len(messages) == 1 + 50 + 1
-    assert messages[-1] == "……另有 10 处错误。"
+    job = response.context["job"]
+    assert (job.state, job.rows_bad, job.error_count) == ("checked", 250, 250)
+    assert LISTED_ERRORS == 200
+    assert [number for number, _header, _message in job.errors] == bad_rows(500, every=2)[:200]
+    page = response.content.decode()
+    table = page.split('id="import-errors"', 1)[1].split("</table>", 1)[0]
+    assert len(re.findall(r"<tr><td", table)) == 200
+    with translation.override(settings.LANGUAGE_CODE):
+        assert ngettext("%(counter)s error in all; the workbook has every row.",
+                        "%(counter)s errors in all; the workbook has every row.", 250) % {"counter": 250} in page
+        rows = workbook_rows(client.get(url(key, "import_errors", job.pk)).content)
+        assert [int(row[str(ROW_COLUMN)]) for row in rows] == bad_rows(500, every=2)
     assert not apps.get_model(key).objects.exists()

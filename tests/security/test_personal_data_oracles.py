@@ -17,6 +17,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from livestream.tests.factories import AnchorFactory
 from poverty import services
@@ -32,11 +33,6 @@ from xuchang_ecom.reporting.models import Notification
 pytestmark = pytest.mark.django_db
 
 POVERTY, LIVESTREAM = AdminPages("poverty"), AdminPages("livestream")
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(admin_uploads_in_tmp):
-    pass
 
 
 @pytest.fixture
@@ -73,6 +69,12 @@ def answer(response, *guesses_made: str) -> str:
         for form in sorted({*forms, urllib.parse.quote_plus(guess)}, key=len, reverse=True):
             text = text.replace(form, "GUESS")
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+
+def job_ids(job) -> list[str]:
+    """What tells one import job's page from another's: its id and when it was uploaded
+    (taken out by ``answer``)."""
+    return [f"/{job.pk}/", f'value="{job.pk}"', f"{timezone.localtime(job.created_at):%Y-%m-%d %H:%M}"]
 
 
 def assert_same_answer(client, url: str, right: dict, wrong: dict) -> None:
@@ -289,9 +291,15 @@ def test_a_file_of_every_number_that_fits_a_mask_is_refused_before_anything_is_l
     with_the_number = POVERTY.preview(client, "household", households_file([people.number, *candidates[1:]]))
     without_it = POVERTY.preview(client, "household", households_file(candidates))
 
-    assert answer(with_the_number) == answer(without_it)
-    [message] = with_the_number.context["result"].messages()  # the one reason, no row read
-    assert "2000" in message and "2500" in message
+    jobs = [with_the_number.context["job"], without_it.context["job"]]
+    assert answer(with_the_number, *job_ids(jobs[0])) == answer(without_it, *job_ids(jobs[1]))
+    for job in jobs:  # the one reason, no row read
+        assert (job.state, job.rows_total, job.errors) == ("refused", 0, [])
+        assert "2000" in job.reason and "2500" in job.reason
+    assert jobs[0].reason == jobs[1].reason
+    # The notifications telling how each ended read the same too.
+    told = Notification.objects.filter(user=changge_user).order_by("pk")
+    assert [note.message for note in told] == [told[0].message] * 2
     refused = lookups()
     assert [(entry.user, entry.refused, entry.numbers, entry.matched) for entry in refused] == [
         (changge_user, True, 2500, 0), (changge_user, True, 2500, 0)]
@@ -314,7 +322,7 @@ def test_a_county_import_that_matches_numbers_is_logged_with_how_many_matched(
     assert list(entry.households.all()) == [people.household]
 
 
-def test_previewing_then_confirming_a_file_counts_its_numbers_once(client, changge_user, people, settings):
+def test_checking_then_confirming_a_file_counts_its_numbers_once(client, changge_user, people, settings):
     settings.PERSONAL_DATA_MATCH_LIMIT = 5
     client.force_login(changge_user)
     new_numbers = guesses(people.number, 5)
@@ -389,10 +397,10 @@ def test_a_county_export_comes_back_unchanged_through_its_registry_numbers(clien
     client.force_login(changge_user)
     exported = POVERTY.export(client, "household", file_format="1")
 
-    result = POVERTY.preview(client, "household", exported, name="export.csv").context["result"]
+    job = POVERTY.preview(client, "household", exported, name="export.csv").context["job"]
 
-    assert not result.has_validation_errors(), result.messages()
-    assert (result.totals["skip"], result.totals["new"], result.totals["update"]) == (1, 0, 0)
+    assert job.confirmable, (job.state, job.reason, job.errors)
+    assert (job.rows_unchanged, job.rows_new, job.rows_changed) == (1, 0, 0)
     assert not lookups()  # nothing typed, nothing looked up
 
 

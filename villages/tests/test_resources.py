@@ -10,27 +10,24 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
-from import_export.tmp_storages import TempFolderStorage
 
-from villages.models import Designation, DesignationKind, Honour
+from tests.helpers import CSV_FORMAT, XLSX_FORMAT, AdminPages, problems
+from villages.models import Designation, DesignationKind, Honour, SourceReport
 from villages.resources import DesignationResource, HonourResource
 from villages.tests.factories import DesignationFactory, SourceReportFactory, village
 from xuchang_ecom.accounts.models import Role, User
 from xuchang_ecom.accounts.tests.factories import DEFAULT_PASSWORD, region
+from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.records.importexport.formats import CSV, XLSX
+from xuchang_ecom.records.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
-XLSX_FORMAT, CSV_FORMAT = "0", "1"
+ADMIN = AdminPages("villages")
 IMPORT = reverse("admin:villages_designation_import")
 CONFIRM = reverse("admin:villages_designation_process_import")
 EXPORT = reverse("admin:villages_designation_export")
 GANGLI = "长葛市/佛耳湖镇/岗李村"
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(admin_uploads_in_tmp):
-    pass
 
 
 @pytest.fixture
@@ -75,25 +72,14 @@ def export(client, file_format=XLSX_FORMAT) -> bytes:
     return response.content
 
 
-def preview(client, content: bytes, name: str, file_format=None, url=IMPORT):
-    upload = io.BytesIO(content)
-    upload.name = name
-    if file_format is None:
-        file_format = XLSX_FORMAT if name.endswith(".xlsx") else CSV_FORMAT
-    return client.post(url, {"format": file_format, "resource": "0", "import_file": upload})
-
-
-def confirm(client, preview_response, url=CONFIRM):
-    return client.post(url, preview_response.context["confirm_form"].initial)
+def preview(client, content: bytes, name: str):
+    """Upload a designations file; returns its job's page once checked."""
+    return ADMIN.preview(client, "designation", content, name)
 
 
 def import_file(client, content: bytes, name: str):
-    """Preview then confirm; returns the preview's result."""
-    response = preview(client, content, name)
-    result = response.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors(), result.messages()
-    assert confirm(client, response).status_code == 302
-    return result
+    """Check then confirm a designations file; returns the job once imported."""
+    return ADMIN.import_file(client, "designation", content, name)
 
 
 def snapshot():
@@ -114,10 +100,10 @@ def test_an_exported_file_reimports_unchanged(client, city_user, file_format, na
     client.force_login(city_user)
 
     content = export(client, file_format)
-    result = import_file(client, content, name)
+    job = import_file(client, content, name)
 
-    assert result.totals["skip"] == 3
-    assert result.totals["new"] == result.totals["update"] == 0
+    assert job.rows_unchanged == 3
+    assert job.rows_new == job.rows_changed == 0
     assert snapshot() == before
     reader = XLSX() if file_format == XLSX_FORMAT else CSV()
     assert reader.create_dataset(export(client, file_format)).dict == reader.create_dataset(content).dict
@@ -144,9 +130,9 @@ def test_reimporting_a_changed_row_updates_it_instead_of_adding_one(client, city
     designation = DesignationFactory(year=2020, online_shops=5)
     client.force_login(city_user)
 
-    result = import_file(client, csv_file([a_row(online_shops="80", main_products="蜂蜜,蜂蜡")]), "d.csv")
+    job = import_file(client, csv_file([a_row(online_shops="80", main_products="蜂蜜,蜂蜡")]), "d.csv")
 
-    assert result.totals["update"] == 1
+    assert (job.rows_changed, job.rows_new) == (1, 0)
     designation.refresh_from_db()
     assert Designation.objects.count() == 1
     assert designation.online_shops == 80
@@ -164,32 +150,48 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_its_row_and_column(cli
 
     response = preview(client, content, "d.csv")
 
-    result = response.context["result"]
-    assert [(row.number, set(row.error_dict)) for row in result.invalid_rows] == [
+    job = response.context["job"]
+    assert [(row, set(columns)) for row, columns in problems(job).items()] == [
         (3, {column("year")}),
         (4, {column("online_sales")}),
     ]
-    assert "confirm_form" not in response.context
-    assert column("online_sales") in response.content.decode()
+    assert (job.state, job.rows_total, job.rows_bad, job.confirmable) == ("checked", 4, 2, False)
+    page = response.content.decode()
+    assert column("online_sales") in page
+    assert 'name="confirm"' not in page
     assert Designation.objects.count() == 0
 
 
-def test_the_confirm_step_writes_nothing_if_a_row_is_bad(client, city_user, source):
-    # A confirm request for a file with a bad row (a forged request, or data that changed
-    # between preview and confirm) must not write the good rows either.
-    storage = TempFolderStorage(read_mode="rb")
-    storage.save(csv_file([a_row(year="2019"), a_row(place="长葛市/佛耳湖镇/不存在村")]))
+def test_confirming_a_file_with_a_bad_row_is_refused_and_writes_nothing(client, city_user, source):
+    # A confirm request for a file with a bad row (a forged request: the page offers no
+    # button) must not write the good rows either.
     client.force_login(city_user)
+    job = preview(client, csv_file([a_row(year="2019"), a_row(place="长葛市/佛耳湖镇/不存在村")]),
+                  "d.csv").context["job"]
 
-    response = client.post(CONFIRM, {"import_file_name": storage.name,
-                                     "original_file_name": "d.csv", "format": CSV_FORMAT,
-                                     "resource": "0"})
+    response = client.post(CONFIRM, {"job": job.pk})
 
     assert response.status_code == 302
-    assert response.url == IMPORT
+    assert response.url == ADMIN.url("designation", "import_job", job.pk)
+    assert [message.level_tag for message in response.wsgi_request._messages] == ["error"]
+    job.refresh_from_db()
+    assert (job.state, job.rows_written) == ("checked", 0)
+    assert list(problems(job)) == [3] and column("place") in problems(job)[3]
     assert Designation.objects.count() == 0
-    errors = [str(message) for message in response.wsgi_request._messages]
-    assert any("3" in message and column("place") in message for message in errors)
+
+
+def test_a_row_that_turned_bad_between_the_check_and_the_confirm_writes_nothing(client, city_user, source):
+    client.force_login(city_user)
+    job = preview(client, csv_file([a_row(year="2019"), a_row(year="2020")]), "d.csv").context["job"]
+    assert job.confirmable
+    SourceReport.objects.update(title="2020中国淘宝村研究报告（修订）")  # the file names the old title
+
+    job = ADMIN.confirm(client, "designation", job).context["job"]
+
+    assert (job.state, job.rows_written, job.confirmable) == ("checked", 0, False)
+    assert {row: set(columns) for row, columns in problems(job).items()} == {
+        2: {column("source")}, 3: {column("source")}}
+    assert Designation.objects.count() == 0
 
 
 def test_the_resource_alone_also_imports_all_or_nothing(city_user, source):
@@ -244,9 +246,9 @@ def test_an_unknown_place_is_a_row_error(client, city_user, source):
 
     response = preview(client, csv_file([a_row(place="长葛市/佛耳湖镇/无此村")]), "d.csv")
 
-    [invalid] = response.context["result"].invalid_rows
-    assert (invalid.number, list(invalid.error_dict)) == (2, [column("place")])
-    assert "无此村" in invalid.error_dict[column("place")][0]
+    [(row, errors)] = problems(response.context["job"]).items()
+    assert (row, list(errors)) == (2, [column("place")])
+    assert "无此村" in errors[column("place")][0]
     assert Designation.objects.count() == 0
 
 
@@ -256,9 +258,9 @@ def test_a_county_user_cannot_import_a_row_for_another_county(client, changge_us
 
     response = preview(client, csv_file([a_row(), a_row(place="禹州市/示例镇/示例村")]), "d.csv")
 
-    [invalid] = response.context["result"].invalid_rows
-    assert (invalid.number, list(invalid.error_dict)) == (3, [column("place")])
-    assert "confirm_form" not in response.context
+    job = response.context["job"]
+    assert [(row, list(errors)) for row, errors in problems(job).items()] == [(3, [column("place")])]
+    assert not job.confirmable
     assert Designation.objects.count() == 0
 
 
@@ -268,7 +270,7 @@ def test_a_county_user_cannot_overwrite_another_countys_row(client, changge_user
 
     response = preview(client, csv_file([a_row(place="禹州市/示例镇/示例村", online_shops="99")]), "d.csv")
 
-    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    assert list(problems(response.context["job"])) == [2]
     theirs.refresh_from_db()
     assert theirs.online_shops == 1
 
@@ -293,9 +295,9 @@ def test_a_wrong_kind_a_missing_source_and_a_bad_number_are_each_reported(client
         a_row(kind="town"),  # a Taobao town must be a township
     ])
 
-    result = preview(client, content, "d.csv").context["result"]
+    job = preview(client, content, "d.csv").context["job"]
 
-    assert [(row.number, list(row.error_dict)) for row in result.invalid_rows] == [
+    assert [(row, list(errors)) for row, errors in problems(job).items()] == [
         (2, [column("kind")]),
         (3, [column("source")]),
         (4, [column("online_shops")]),
@@ -334,18 +336,45 @@ def test_blank_rows_are_skipped_and_do_not_shift_the_row_numbers(client, city_us
     client.force_login(city_user)
     content = csv_file([a_row(year="2019"), {}, a_row(year="abc"), {}, {}])
 
-    result = preview(client, content, "d.csv").context["result"]
+    job = preview(client, content, "d.csv").context["job"]
 
-    assert [row.number for row in result.invalid_rows] == [4]
+    assert list(problems(job)) == [4]
+
+
+def test_blank_rows_in_a_workbook_do_not_shift_the_row_numbers_either(client, city_user, source):
+    client.force_login(city_user)
+    names = list(DesignationResource().get_export_order())
+    workbook = openpyxl.Workbook()
+    workbook.active.append(headers())
+    workbook.active.append([a_row(year="2019").get(name) for name in names])
+    workbook.active.append([])
+    workbook.active.append([a_row(year="abc").get(name) for name in names])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    job = preview(client, out.getvalue(), "d.xlsx").context["job"]
+
+    assert sorted(problems(job)) == [4]
+
+
+def test_a_row_after_blank_rows_is_kept_in_the_trail_with_its_row_in_the_file(client, city_user, source):
+    client.force_login(city_user)
+
+    import_file(client, csv_file([{}, {}, a_row()]), "d.csv")
+
+    entry = LogEntry.objects.get(content_type__model="designation")
+    assert (entry.additional_data["file"], entry.additional_data["row"]) == ("d.csv", 4)
 
 
 def test_a_file_without_the_place_column_is_refused_with_a_message(client, city_user, source):
     client.force_login(city_user)
 
-    result = preview(client, "年份,类型\n2020,淘宝村\n".encode(), "d.csv").context["result"]
+    response = preview(client, "年份,类型\n2020,淘宝村\n".encode(), "d.csv")
 
-    assert result.has_errors()
-    assert column("place") in result.messages()[0]
+    job = response.context["job"]
+    assert (job.state, job.confirmable) == ("refused", False)
+    assert column("place") in job.reason
+    assert job.reason in response.content.decode()
     assert Designation.objects.count() == 0
 
 
@@ -359,7 +388,21 @@ def test_a_user_without_the_import_permission_gets_403(client, city_user):
     assert client.get(IMPORT).status_code == 403
     assert preview(client, csv_file([a_row()]), "d.csv").status_code == 403
     assert client.post(CONFIRM, {}).status_code == 403
+    assert not ImportJob.objects.exists()
     assert client.get(EXPORT).status_code == 403
+
+
+def test_a_user_who_lost_the_import_permission_cannot_open_their_imports_page_or_workbook(
+        client, changge_user, source):
+    client.force_login(changge_user)
+    job = preview(client, csv_file([a_row(year="二〇二〇")]), "d.csv").context["job"]
+    changge_user.groups.clear()
+    changge_user.user_permissions.set([Permission.objects.get(codename="view_designation")])
+    client.force_login(User.objects.get(pk=changge_user.pk))
+
+    assert client.get(ADMIN.url("designation", "import_job", job.pk)).status_code == 403
+    assert client.get(ADMIN.url("designation", "import_errors", job.pk)).status_code == 403
+    assert client.post(CONFIRM, {"job": job.pk}).status_code == 403
 
 
 def test_staff_with_the_permissions_see_the_import_and_export_links(client, changge_user):
@@ -377,8 +420,7 @@ def test_honours_import_a_county_by_its_statistical_code(client, city_user, sour
         resource=HonourResource,
     )
 
-    response = preview(client, content, "h.csv", url=reverse("admin:villages_honour_import"))
-    confirm(client, response, url=reverse("admin:villages_honour_process_import"))
+    ADMIN.import_file(client, "honour", content, "h.csv")
 
     honour = Honour.objects.get()
     assert (honour.place, honour.title, honour.source) == (region("长葛市"), "淘宝村百强县", source)

@@ -103,4 +103,4 @@ register_source = _SOURCES.register
 
 def source_labels() -> frozenset[str]:
     """The labels of the apps whose writes start a roll-up."""
-    return frozenset(source.key for source in _SOURCES.all())
+    return _SOURCES.keys()

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "xuchang_ecom.common",
     "xuchang_ecom.regions",
     "xuchang_ecom.accounts",
+    "xuchang_ecom.records",
     "xuchang_ecom.reporting",
     "xuchang_ecom.applications",
     "programs",
@@ -218,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "programs-rollup-daily": {"task": "programs.rollup_daily", "schedule": crontab(hour=1, minute=30)},
     # A roll-up that could not be enqueued while the broker was down, once it is back.
     "programs-rollup-catch-up": {"task": "programs.rollup_catch_up", "schedule": 60.0},
+    # The files of imports older than IMPORT_KEEP_FILES_DAYS (records.tasks).
+    "records-imports-sweep": {"task": "records.import_jobs_sweep", "schedule": crontab(hour=2, minute=15)},
     # Report reminders (reporting.tasks), in the morning of the working day.
     "reporting-reminders-daily": {"task": "reporting.send_reminders", "schedule": crontab(hour=8, minute=30)},
 }
@@ -285,8 +288,23 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Uploads larger than this are refused before parsing.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# A file with more data rows than this (blank rows aside), or with more blank rows than
+# this, is refused as soon as the reader meets the one too many: files are read row by
+# row, and this bounds how many rows one import reads.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
 # An .xlsx whose members unpack to more than this is refused (zip bombs).
 IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+# An .xlsx sheet whose used area (from A1 to its last cell) spans more cells than this is
+# refused before it is read: python-calamine allocates every cell of it, blank ones too,
+# about 32 bytes each, so this bounds the memory an .xlsx import takes (~320 MB).
+IMPORT_MAX_XLSX_CELLS = env.int("IMPORT_MAX_XLSX_CELLS", default=10_000_000)
+# Imports run in a Celery worker (xuchang_ecom.records.importexport.jobs). A job whose worker
+# has not reported for this many seconds is marked stopped and may be retried.
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=120)
+# The longest one step of an import (the check, or the import) may run.
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=3600)
+# Uploaded files and error workbooks hold personal data: removed after this many days.
+IMPORT_KEEP_FILES_DAYS = env.int("IMPORT_KEEP_FILES_DAYS", default=3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -34,7 +34,7 @@ def test_the_history_of_a_household_shows_the_admin_the_import_and_the_api(clien
         "disabled_members": "0", "exited_in": ""})
     assert response.status_code == 302, response.context["adminform"].form.errors
 
-    # 2. City staff update it by importing a file (preview, then confirm): one member with
+    # 2. City staff update it by importing a file (checked, then confirmed): one member with
     #    a disability; the file's second row is the household, under the header.
     client.force_login(city_user)
     content = csv_file(HouseholdResource, [{

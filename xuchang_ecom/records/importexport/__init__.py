@@ -7,8 +7,12 @@ one job to a module (each imports only those above it in this list):
 * ``cells``: what a cell holds; formula-like text escaped on export and unescaped on
   import, so an exported file always re-imports unchanged.
 * ``uploads``: an upload checked before parsing (size, that the content is what the
-  extension says, the unpacked size of an .xlsx) and ``ImportFileRejected``.
-* ``formats``: reading and writing .csv and .xlsx, CSV encodings; ``IMPORT_EXPORT_FORMATS``.
+  extension says, the unpacked size of an .xlsx and how far its cells reach) and
+  ``ImportFileRejected``.
+* ``reading``: a file read row by row, for every import (the sessions' bulk import too):
+  CSV encodings, .xlsx by python-calamine, blank rows skipped but counted in the row
+  numbers, ``IMPORT_MAX_ROWS``.
+* ``formats``: .csv and .xlsx read into a Dataset and written; ``IMPORT_EXPORT_FORMATS``.
 * ``widgets``: one cell to one value and back: text, numbers, dates, choices, places,
   related rows looked up among those the acting user may see.
 * ``columns``: headers in every configured language, so a file exported in one language

@@ -1,26 +1,49 @@
 """Import and export in a registry's admin: ``ScopedImportExportMixin`` and the download's name.
 
-A registry's ModelAdmin adds ``ScopedImportExportMixin`` before ``ImportExportModelAdmin``:
-the resource gets the acting user, the upload and export forms are those of ``forms``, a
-confirm step that fails lists every error and writes nothing, and the export file is named
-after the registry and today's date (``export_disposition``).
+A registry's ModelAdmin adds ``ScopedImportExportMixin`` before ``ImportExportModelAdmin``.
+An upload is checked (``forms``) and handed to a background job (``jobs``): the import page
+answers at once with the job's page, which follows its progress, shows the counts and the
+first problems, offers the rows with errors as a workbook to download, and the confirm (or,
+for a job whose worker stopped, the retry) button. The import page lists the user's recent
+imports. The resource gets the acting user, and the export file is named after the
+registry and today's date (``export_disposition``).
 """
+import os
+
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop
+from django.views.decorators.http import require_POST
 
+from xuchang_ecom.common.errors import Conflict
 from xuchang_ecom.records.importexport.formats import configured_formats
 from xuchang_ecom.records.importexport.forms import SpreadsheetExportForm, SpreadsheetImportForm
+from xuchang_ecom.records.importexport.jobs import (
+    import_job_confirm,
+    import_job_errors,
+    import_job_progress,
+    import_job_refresh,
+    import_job_retry,
+    import_job_start,
+    job_url,
+)
 from xuchang_ecom.records.importexport.uploads import ImportFileRejected
+from xuchang_ecom.records.models import ImportJob
 
-# The errors a failed confirm step lists, one message each, before saying how many more.
-CONFIRM_MESSAGES = 50
+#: The recent imports listed on the import page.
+RECENT_IMPORTS = 10
+#: A running job's page reloads itself after this many seconds.
+REFRESH_SECONDS = 2
 
 # django-import-export's messages that its own zh_Hans catalogue leaves untranslated or
 # garbles ("某些行验数据证失败"): named here so that makemessages keeps them in ours, which
@@ -41,9 +64,10 @@ class ScopedImportExportMixin:
 
     The resource gets the acting user; the import needs the ``import_<model>`` permission
     and the export ``export_<model>``; the export lists ``get_queryset`` (scoped by
-    ``ScopedAdminMixin``). A preview lists every bad row, and the confirm step writes
-    nothing if any row fails. A registry's own change-list template extends
-    ``admin/import_export/change_list_import_export.html``.
+    ``ScopedAdminMixin``). An upload starts an import job (``jobs``) run by the resource
+    (``get_importer``); its page shows the check's counts and problems, the rows with errors
+    to download, and the confirm, which imports all or nothing. A registry's own change-list
+    template extends ``admin/import_export/change_list_import_export.html``.
     """
 
     import_form_class = SpreadsheetImportForm
@@ -64,28 +88,118 @@ class ScopedImportExportMixin:
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileRejected):
-            form.add_error("import_file", e.as_validation_error())
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
+    # -- import, through a background job -------------------------------------------------
 
-    def process_result(self, result, request):
-        """Report a failed confirm step (nothing was written) or finish as usual."""
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(request, gettext("Nothing was imported: the file has errors."))
-            lines = result.messages()
-            for line in lines[:CONFIRM_MESSAGES]:
-                messages.error(request, line)
-            if len(lines) > CONFIRM_MESSAGES:
-                left = len(lines) - CONFIRM_MESSAGES
-                messages.error(request, ngettext("…and %(count)d more error.", "…and %(count)d more errors.", left)
-                               % {"count": left})
-            app_label, model_name = self.get_model_info()
-            return HttpResponseRedirect(
-                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
-            )
-        return super().process_result(result, request)
+    import_page_template = "admin/records/import.html"
+    import_job_template = "admin/records/import_job.html"
+
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        return [
+            path("import/<int:job_id>/", self.admin_site.admin_view(self.import_job_view),
+                 name=f"{app_label}_{model_name}_import_job"),
+            path("import/<int:job_id>/errors/", self.admin_site.admin_view(self.import_errors_view),
+                 name=f"{app_label}_{model_name}_import_errors"),
+            *super().get_urls(),
+        ]
+
+    def get_importer(self, request, form=None):
+        """The class the job runs: the resource chosen on the upload ``form`` (the first
+        without one)."""
+        resources = self.get_import_resource_classes(request)
+        return resources[int(form.cleaned_data.get("resource") or 0) if form is not None else 0]
+
+    def import_columns(self, request) -> tuple[list[str], list[str]]:
+        """The headers the import reads, and those a file must have."""
+        resource = self.get_import_resource_classes(request)[0](user=request.user)
+        columns = [str(field.column_name) for field in resource.get_import_fields()]
+        required = [str(resource.fields[name].column_name) for name in resource.get_import_id_fields()]
+        return columns, required
+
+    def import_action(self, request, **kwargs):
+        """The upload page: a valid upload starts a job and leads to its page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        formats = self.get_import_formats()
+        form = SpreadsheetImportForm(formats, self.get_import_resource_classes(request),
+                                     data=request.POST or None, files=request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            try:
+                job = import_job_start(
+                    user=request.user, model=self.model, importer=self.get_importer(request, form),
+                    data=upload.read(), file_name=os.path.basename(upload.name),
+                    file_format=formats[int(form.cleaned_data["format"])](),
+                )
+            except ImportFileRejected as error:
+                form.add_error("import_file", error.as_validation_error())
+            else:
+                return HttpResponseRedirect(job_url(job))
+        columns, required = self.import_columns(request)
+        return self._import_page(request, self.import_page_template, {
+            "form": form, "columns": columns, "required_columns": required,
+            "recent_imports": self._jobs(request)[:RECENT_IMPORTS],
+        })
+
+    def import_job_view(self, request, job_id: int):
+        """A job's page: its progress while it runs, then its outcome."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = import_job_refresh(get_object_or_404(self._jobs(request), pk=job_id))
+        return self._import_page(request, self.import_job_template, {
+            "job": job, "progress": import_job_progress(job),
+            "refresh_seconds": REFRESH_SECONDS if job.running else None,
+        })
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """Confirm a checked job (``confirm``) or retry a stopped one (``retry``)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            job = get_object_or_404(self._jobs(request), pk=int(request.POST.get("job", "")))
+        except ValueError:
+            raise Http404 from None
+        try:
+            if "retry" in request.POST:
+                import_job_retry(user=request.user, job=job)
+            else:
+                import_job_confirm(user=request.user, job=job)
+        except Conflict as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(job_url(job))
+
+    def import_errors_view(self, request, job_id: int):
+        """The rows of a job that had errors, as a workbook of the uploaded format."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(self._jobs(request), pk=job_id)
+        content = import_job_errors(job)
+        if content is None:
+            raise Http404
+        stem = os.path.splitext(job.file_name)[0] or self.model._meta.model_name
+        response = HttpResponse(content, content_type="application/octet-stream")
+        response["Content-Disposition"] = export_disposition(
+            gettext("%(name)s-errors.%(extension)s") % {"name": stem, "extension": job.file_format},
+            fallback=f"import-{job.pk}-errors.{job.file_format}",
+        )
+        return response
+
+    def _jobs(self, request):
+        return ImportJob.objects.visible_to(request.user).filter(
+            registry=ContentType.objects.get_for_model(self.model))
+
+    def _import_page(self, request, template: str, context: dict) -> TemplateResponse:
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        form = context.get("form")
+        return TemplateResponse(request, [template], {
+            **self.admin_site.each_context(request),
+            "title": gettext("Import %(name)s") % {"name": opts.verbose_name_plural},
+            "opts": opts,
+            "media": self.media + (form.media if form is not None else self.media.__class__()),
+            **context,
+        })
 
     def export_action(self, request):
         try:

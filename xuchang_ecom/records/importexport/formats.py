@@ -1,15 +1,16 @@
 """Reading and writing the spreadsheet formats, .csv and .xlsx.
 
-A format checks an upload (``uploads``) before parsing it, reads it into a ``tablib``
-Dataset with its header row and without the ``'`` an export put before formula-like text,
-and writes an export with that ``'`` (``cells``). CSV encoding is detected (UTF-8 with or
-without BOM, UTF-16 with its BOM, else GB18030, which is what Chinese Excel saves) and
-exports are written as UTF-8 with a BOM so Excel opens them right. ``IMPORT_EXPORT_FORMATS``
-names these classes; ``configured_formats`` returns them.
+A format checks an upload (``uploads``) before parsing it, reads it row by row
+(``reading``) into a ``tablib`` Dataset with its header row, without blank rows and without
+the ``'`` an export put before formula-like text, and writes an export with that ``'``
+(``cells``). Exports are written as UTF-8 with a BOM so Excel opens them right.
+``IMPORT_EXPORT_FORMATS`` names these classes; ``configured_formats`` returns them.
 """
 import codecs
+import contextlib
 import csv
 import io
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import tablib
@@ -20,11 +21,12 @@ from django.utils.translation import gettext
 from import_export.formats import base_formats
 
 from xuchang_ecom.records.importexport.cells import cell_text, escape_formula, unescape_formula
+from xuchang_ecom.records.importexport.reading import csv_rows, csv_text, is_blank, numbered_rows, xlsx_rows
 from xuchang_ecom.records.importexport.uploads import (
-    UTF16_BOMS,
     ImportFileRejected,
     check_csv_text,
     check_upload_size,
+    check_xlsx_cells,
     check_xlsx_package,
 )
 
@@ -32,8 +34,8 @@ from xuchang_ecom.records.importexport.uploads import (
 class SpreadsheetFormat(base_formats.TablibFormat):
     """A format that checks an upload before parsing it and escapes formulas on export.
 
-    Subclasses implement ``check_content`` (raise ``ImportFileRejected``), ``read_rows``
-    (header row first) and ``write``.
+    Subclasses implement ``check_content`` (raise ``ImportFileRejected``), ``rows``
+    (header row first, one at a time) and ``write``.
     """
 
     #: Whether exports keep numbers as numbers (spreadsheets) or render them as text.
@@ -59,38 +61,49 @@ class SpreadsheetFormat(base_formats.TablibFormat):
     def check_content(self, data: bytes) -> None:
         raise NotImplementedError
 
-    def read_rows(self, data: bytes) -> list[list[Any]]:
+    def rows(self, data: bytes) -> Iterator[Sequence[Any]]:
+        """The rows of ``data``, which passed ``check_upload``, one at a time, header first.
+
+        Raises ImportFileRejected (while iterating) if the file cannot be read.
+        """
         raise NotImplementedError
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
         raise NotImplementedError
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
-        """Check and parse an upload into a Dataset; raises ImportFileRejected."""
+        """Check and parse an upload into a Dataset; raises ImportFileRejected.
+
+        Blank rows are left out; ``dataset.row_numbers`` holds the spreadsheet row number of
+        each row (the header is row 1), by which ``resources`` reports it.
+        """
         data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
         self.check_upload(data)
-        rows = self.read_rows(data)
-        if not rows:
-            raise ImportFileRejected(gettext("The file is empty."), code="empty")
-        headers = [cell_text(cell) for cell in rows[0]]
-        while headers and not headers[-1]:
-            headers.pop()
-        seen: set[str] = set()
-        for header in headers:
-            if header and header in seen:
-                raise ImportFileRejected(
-                    gettext("The column “%(column)s” appears twice.") % {"column": header},
-                    code="duplicate_column",
-                )
-            seen.add(header)
-        body = [_fit(row, len(headers)) for row in rows[1:]]
-        # Trailing blank rows only: a blank row in the middle is skipped by the resource,
-        # so the row numbers reported stay those of the spreadsheet.
-        while body and all(cell_text(cell) == "" for cell in body[-1]):
-            body.pop()
-        dataset = tablib.Dataset(headers=headers)
-        for row in body:
-            dataset.append([unescape_formula(cell) for cell in row])
+        with contextlib.closing(self.rows(data)) as rows:
+            header = next(rows, None)
+            if header is None:
+                raise ImportFileRejected(gettext("The file is empty."), code="empty")
+            headers = [cell_text(cell) for cell in header]
+            while headers and not headers[-1]:
+                headers.pop()
+            seen: set[str] = set()
+            for name in headers:
+                if name and name in seen:
+                    raise ImportFileRejected(
+                        gettext("The column “%(column)s” appears twice.") % {"column": name},
+                        code="duplicate_column",
+                    )
+                seen.add(name)
+            width = len(headers)
+            dataset = tablib.Dataset(headers=headers)
+            numbers: list[int] = []
+            for number, row in numbered_rows(rows):
+                cells = _fit(row, width)
+                if is_blank(cells):
+                    continue  # its cells are all beyond the last column
+                dataset.append([unescape_formula(cell) for cell in cells])
+                numbers.append(number)
+        dataset.row_numbers = numbers
         return dataset
 
     def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
@@ -105,42 +118,10 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
 
     def check_content(self, data: bytes) -> None:
         check_csv_text(data)
-        self.decode(data)
+        csv_text(data)
 
-    @staticmethod
-    def decode(data: bytes) -> str:
-        """The text of ``data``: UTF-16 when it starts with a UTF-16 BOM, else UTF-8 with or
-        without BOM, else GB18030 (a superset of GBK).
-
-        Raises ImportFileRejected if it is none of them.
-        """
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8", "gb18030")
-        for encoding in encodings:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" in text:
-                # No database column can keep it, and no spreadsheet writes it in text.
-                raise ImportFileRejected(gettext("The file contains a NUL character, which no text cell can hold; "
-                                                 "save it again from Excel."), code="nul")
-            return text
-        raise ImportFileRejected(
-            gettext("The text encoding of this CSV file is not recognised; save it as UTF-8."),
-            code="unknown_encoding",
-        )
-
-    @staticmethod
-    def delimiter(text: str) -> str:
-        """A tab when the header line has tabs and no comma (Excel's "Unicode text"), else a comma."""
-        header = text[:text.find("\n")] if "\n" in text else text
-        return "\t" if "\t" in header and "," not in header else ","
-
-    def read_rows(self, data: bytes) -> list[list[Any]]:
-        text = self.decode(data)
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter(text)))
+    def rows(self, data: bytes) -> Iterator[list[str]]:
+        return csv_rows(data)
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
         out = io.StringIO()
@@ -158,28 +139,10 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
 
     def check_content(self, data: bytes) -> None:
         check_xlsx_package(data)
+        check_xlsx_cells(data)
 
-    def read_rows(self, data: bytes) -> list[list[Any]]:
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:
-            # openpyxl raises many kinds of errors on damaged packages; to the uploader
-            # they all mean the same thing.
-            raise ImportFileRejected(
-                gettext("The workbook could not be read; open it in Excel and save it again."),
-                code="unreadable",
-            ) from error
-        try:
-            sheet = workbook.worksheets[0] if workbook.worksheets else None
-            if sheet is None:
-                return []
-            # The declared dimension may claim every column; read only the cells present.
-            sheet.reset_dimensions()
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+    def rows(self, data: bytes) -> Iterator[list[Any]]:
+        return xlsx_rows(data)
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -196,7 +159,8 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
         return dataset.export("xlsx")
 
 
-def _fit(row: list[Any], width: int) -> list[Any]:
+def _fit(row: Sequence[Any], width: int) -> list[Any]:
+    """``row`` cut or padded with None to ``width`` cells."""
     return (list(row) + [None] * width)[:width]
 
 

@@ -16,6 +16,9 @@ class SpreadsheetImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
+        # Chosen in the browser from the file's name (import-export's guess_format.js), and
+        # here from its extension when the browser did not.
+        self.fields["format"].required = False
         self.fields["import_file"].help_text = gettext(
             "An .xlsx or .csv file of at most %(limit)s whose first row holds the column "
             "headers, as in an exported file."
@@ -25,10 +28,17 @@ class SpreadsheetImportForm(ImportForm):
         cleaned_data = super().clean()
         upload = cleaned_data.get("import_file")
         index = cleaned_data.get("format")
-        if upload is None or index in (None, ""):
+        if upload is None:
             return cleaned_data
-        file_format = self.formats[int(index)]()
         extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+        if index in (None, ""):
+            index = next((str(position) for position, format_class in enumerate(self.formats)
+                          if format_class().get_extension() == extension), None)
+            if index is None:
+                self.add_error("import_file", gettext("Upload an .xlsx or .csv file."))
+                return cleaned_data
+            cleaned_data["format"] = index
+        file_format = self.formats[int(index)]()
         try:
             if extension != file_format.get_extension():
                 raise ImportFileRejected(

@@ -22,6 +22,9 @@ from xuchang_ecom.audit.context import IMPORT, audit_context
 from xuchang_ecom.common.models import field_label
 from xuchang_ecom.records.importexport.cells import cell_text
 from xuchang_ecom.records.importexport.columns import Column, region_code_column
+from xuchang_ecom.records.importexport.formats import SpreadsheetFormat
+from xuchang_ecom.records.importexport.outcome import ImportResult, row_message
+from xuchang_ecom.records.importexport.uploads import ImportFileRejected
 from xuchang_ecom.records.importexport.widgets import (
     ChoiceWidget,
     DateCellWidget,
@@ -36,15 +39,16 @@ from xuchang_ecom.regions.models import Region
 
 
 class SpreadsheetResult(Result):
-    """Import results numbered as the spreadsheet numbers rows: the header is row 1."""
+    """Import results numbered as the spreadsheet numbers rows: the header is row 1, and
+    the blank rows a format left out of the dataset count (``Resource.import_data``)."""
 
     HEADER_ROWS = 1
 
-    def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + self.HEADER_ROWS, row, validation_error)
-
-    def append_error_row(self, number, row, errors):
-        super().append_error_row(number + self.HEADER_ROWS, row, errors)
+    def number_rows(self, spreadsheet_row) -> None:
+        """Number the invalid and failed rows, reported by their place in the dataset (from
+        1), by the spreadsheet: ``spreadsheet_row(place)``."""
+        for reported in (*self.invalid_rows, *self.error_rows):
+            reported.number = spreadsheet_row(reported.number)
 
     def row_errors(self):
         # Upstream numbers these by position among reported rows, which skipped rows shift.
@@ -61,14 +65,6 @@ class SpreadsheetResult(Result):
             for error in errors:
                 lines.append(row_message(number, NON_FIELD_ERRORS, error.error))
         return lines
-
-
-def row_message(row: int, column: str, message) -> str:
-    if column == NON_FIELD_ERRORS:
-        return gettext("Row %(row)s: %(message)s") % {"row": row, "message": message}
-    return gettext("Row %(row)s, %(column)s: %(message)s") % {
-        "row": row, "column": column, "message": message,
-    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,6 +108,9 @@ class Resource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self._file_refused = False  # see handle_import_error
+        self._progress = lambda **values: None  # see run_import
+        self._checked = self._bad = 0
+        self._row_numbers = None  # see spreadsheet_row
         # Widgets that look rows up do so among those the user may see. The fields (and
         # so their widgets) are this instance's own copies.
         for field in self.fields.values():
@@ -205,6 +204,52 @@ class Resource(resources.ModelResource):
 
     # -- the import workflow -------------------------------------------------------------
 
+    #: The progress is reported every this many rows.
+    PROGRESS_EVERY = 200
+
+    def run_import(self, data: bytes, file_format: SpreadsheetFormat, *, dry_run: bool, file_name: str = "",
+                   progress=None) -> ImportResult:
+        """Import the file ``data`` all or nothing (see ``import_data``), telling ``progress``
+        (a callable taking ``total``, ``checked`` and ``errors``) how far it is.
+
+        Returns what was found and done. Raises ImportFileRejected if the file is refused
+        whole (by the format's checks, or for lacking a key column).
+        """
+        dataset = file_format.create_dataset(data)
+        self._progress = progress or (lambda **values: None)
+        self._checked = self._bad = 0
+        self._progress(total=len(dataset), checked=0, errors=0)
+        result = self.import_data(dataset, dry_run=dry_run, file_name=file_name)
+        self._progress(checked=len(dataset))
+        return self.import_result(result, dry_run=dry_run)
+
+    @staticmethod
+    def import_result(result: "SpreadsheetResult", *, dry_run: bool) -> ImportResult:
+        """``result`` (django-import-export's) as an ``ImportResult``.
+
+        Raises ImportFileRejected for an error about the whole file (a missing key column);
+        re-raises any other.
+        """
+        for error in result.base_errors:
+            if isinstance(error.error, ValueError) and not isinstance(error.error, ValidationError):
+                raise ImportFileRejected(str(error.error), code="columns")
+            raise error.error
+        totals = result.totals
+        outcome = ImportResult(dry_run=dry_run, total=sum(totals.values()),
+                               new=totals[RowResult.IMPORT_TYPE_NEW], changed=totals[RowResult.IMPORT_TYPE_UPDATE],
+                               unchanged=totals[RowResult.IMPORT_TYPE_SKIP])
+        problems = []
+        for invalid in result.invalid_rows:
+            for column, messages in invalid.error_dict.items():
+                problems.extend((invalid.number, column, message) for message in messages)
+        for number, errors in result.row_errors():
+            problems.extend((number, NON_FIELD_ERRORS, error.error) for error in errors)
+        for number, column, message in sorted(problems, key=lambda problem: problem[0]):
+            outcome.add_error(number, column, message)
+        if outcome.ok and not dry_run:
+            outcome.created = outcome.new + outcome.changed
+        return outcome
+
     @classmethod
     def get_result_class(cls):
         return SpreadsheetResult
@@ -216,11 +261,23 @@ class Resource(resources.ModelResource):
         Returns a ``SpreadsheetResult``.
         """
         self._file_refused = False
-        return super().import_data(
+        self._row_numbers = getattr(dataset, "row_numbers", None)
+        result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
             **kwargs,
         )
+        result.number_rows(self.spreadsheet_row)
+        return result
+
+    def spreadsheet_row(self, place: int) -> int:
+        """The spreadsheet's number of the row at ``place`` (from 1) in the dataset being
+        imported: the header is row 1, and a format leaves blank rows out of the dataset
+        but keeps the numbers of the others (``dataset.row_numbers``)."""
+        numbers = self._row_numbers
+        if numbers is not None and 0 < place <= len(numbers):
+            return numbers[place - 1]
+        return place + SpreadsheetResult.HEADER_ROWS
 
     def before_import(self, dataset, **kwargs):
         """Rename headers to the active language; raise ValueError if a key column is missing."""
@@ -283,11 +340,20 @@ class Resource(resources.ModelResource):
         # spreadsheet numbers it.
         number = kwargs.get("row_number")
         with audit_context(via=IMPORT, file=kwargs.get("file_name") or "", actor=self.user,
-                           row=None if number is None else number + SpreadsheetResult.HEADER_ROWS):
+                           row=None if number is None else self.spreadsheet_row(number)):
             row_result = super().import_row(row, instance_loader, **kwargs)
         if row_result.validation_error is not None:
             row_result.validation_error = self._by_column(row_result.validation_error)
+        self._count(row_result)
         return row_result
+
+    def _count(self, row_result) -> None:
+        """Tell the progress, every ``PROGRESS_EVERY`` rows, how many are checked and bad."""
+        self._checked += 1
+        if row_result.validation_error is not None or row_result.errors:
+            self._bad += 1
+        if self._checked % self.PROGRESS_EVERY == 0:
+            self._progress(checked=self._checked, errors=self._bad)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -1,6 +1,7 @@
 """The widgets: how one cell becomes one value on import and how a value is written on export.
 
-Text is trimmed; numbers accept thousands separators and Excel's ``2020.0``; dates accept
+Text is trimmed; numbers accept thousands separators and Excel's ``2020.0`` (``parse_number``,
+which the sessions' bulk import reads numbers with too); dates accept
 Excel's date cells and the ways Chinese Excel writes dates to CSV. Places are written as
 ``长葛市/佛耳湖镇/岗李村`` and read by that path (with or without ``许昌市/``) or by the
 12-digit statistical code; choices by their label in any language or their stored value;
@@ -24,6 +25,12 @@ from xuchang_ecom.regions.selectors import region_find
 
 # A 12-digit code column beside a place column: either identifies the place.
 REGION_CODE_COLUMN = Region._meta.get_field("code").verbose_name
+# Excel shows numbers to 15 significant digits; a float's further digits are binary noise
+# (1234.56 computed in a cell may be stored as 1234.5600000000002).
+EXCEL_PRECISION = ".15g"
+# A number of 10**31 or more is refused before anything converts it: no column holds it,
+# and int() of 1E+1000000 alone takes half a minute.
+MAX_NUMBER_EXPONENT = 30
 
 
 class TextWidget(widgets.CharWidget):
@@ -40,7 +47,7 @@ class WholeNumberWidget(widgets.IntegerWidget):
     message = _("Enter a whole number.")
 
     def clean(self, value, row=None, **kwargs):
-        number = _parse_number(value, self.message)
+        number = parse_number(value, self.message)
         if number is None:
             return None
         if number != number.to_integral_value():
@@ -54,20 +61,35 @@ class DecimalNumberWidget(widgets.DecimalWidget):
     message = _("Enter a number.")
 
     def clean(self, value, row=None, **kwargs):
-        return _parse_number(value, self.message)
+        return parse_number(value, self.message)
 
 
-def _parse_number(value: Any, message) -> Decimal | None:
-    """The cell as a Decimal, None when blank; raises ValueError(message) otherwise."""
-    text = cell_text(value).replace(",", "").replace("，", "").replace(" ", "")
-    if not text:
+def parse_number(value: Any, message) -> Decimal | None:
+    """The cell as a finite Decimal, None when blank; a float (Excel's numbers) by the 15
+    digits Excel shows, never by its binary ones; text with or without thousands separators
+    (``,``, ``，``, spaces).
+
+    Raises ValueError(message) if it is not a number, or one of 10**31 or more
+    (``MAX_NUMBER_EXPONENT``).
+    """
+    if value is None:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(str(message)) from None
-    # Refuse NaN, infinities and absurd magnitudes before anything converts them.
-    if not number.is_finite() or number.adjusted() > 30:
+    if value.__class__ is float:
+        number = Decimal(format(value, EXCEL_PRECISION))
+    elif value.__class__ is int:
+        number = Decimal(value)
+    else:
+        text = cell_text(value)
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            try:
+                number = Decimal(text.replace(",", "").replace("，", "").replace(" ", ""))
+            except InvalidOperation:
+                raise ValueError(str(message)) from None
+    if not number.is_finite() or number.adjusted() > MAX_NUMBER_EXPONENT:
         raise ValueError(str(message))
     return number
 
