@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext
 
-from xuchang_ecom.records.importexport.uploads import UTF16_BOMS, ImportFileRejected
+from xuchang_ecom.records.importexport.uploads import UTF16_BOMS, ImportFileRejected, workbook_unreadable
 
 #: The spreadsheet row of the header; the first data row is the next one.
 HEADER_ROW = 1
@@ -98,9 +98,7 @@ def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     """
     from python_calamine import CalamineWorkbook
 
-    unreadable = ImportFileRejected(
-        gettext("The workbook could not be read; open it in Excel and save it again."), code="unreadable"
-    )
+    unreadable = workbook_unreadable()
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:

@@ -142,7 +142,7 @@ def check_xlsx_cells(data: bytes) -> None:
                         rows, columns = _last_cell_by_tags(part, limit)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
                 # A damaged or encrypted member: python-calamine could not read it either.
-                raise _unreadable() from error
+                raise workbook_unreadable() from error
             if rows * columns > limit:
                 raise ImportFileRejected(
                     gettext(
@@ -189,7 +189,7 @@ def _last_cell_by_tags(part, limit: int) -> tuple[int, int]:
         for closing, name, attributes in _ROW_OR_CELL_TAG.findall(text):
             if in_cell:
                 if not (closing and name == b"c"):
-                    raise _unreadable()  # a row or a cell inside a cell
+                    raise workbook_unreadable()  # a row or a cell inside a cell
                 in_cell = False
             elif attributes.endswith(b"/") or (closing and name == b"c"):
                 continue  # python-calamine skips empty elements
@@ -201,7 +201,7 @@ def _last_cell_by_tags(part, limit: int) -> tuple[int, int]:
             else:
                 cell_row, cell_column = position = _position(attributes) or (row, column)
                 if position[1] == 0:
-                    raise _unreadable()  # a position without its column
+                    raise workbook_unreadable()  # a position without its column
                 rows, columns = max(rows, cell_row), max(columns, cell_column)
                 column = cell_column + 1
                 in_cell = True
@@ -234,7 +234,7 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
         return None
     position = _POSITION.fullmatch(found[1] if found[1] is not None else found[2])
     if position is None or int(position[2]) == 0:
-        raise _unreadable()
+        raise workbook_unreadable()
     return int(position[2]), _column_number(position[1])
 
 
@@ -287,7 +287,9 @@ def _column_name(number: int) -> str:
     return name
 
 
-def _unreadable() -> ImportFileRejected:
+def workbook_unreadable() -> ImportFileRejected:
+    """The refusal of a workbook that cannot be read, for whatever reason: to the uploader
+    they all mean the same thing."""
     return ImportFileRejected(
         gettext("The workbook could not be read; open it in Excel and save it again."), code="unreadable"
     )
