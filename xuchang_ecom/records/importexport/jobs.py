@@ -108,13 +108,7 @@ def import_job_confirm(*, user, job: ImportJob) -> ImportJob:
     ).update(state=ImportState.CONFIRM_QUEUED, confirm_requested=True, updated_at=timezone.now())
     if not claimed:
         raise Conflict(gettext("This file cannot be imported now; look at its state on this page."))
-    job.refresh_from_db()
-    try:
-        _enqueue(job)
-    except ImportFileRejected as error:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.CHECKED)
-        raise Conflict(error.message) from error
-    return job
+    return _enqueue_or_restore(job, state=ImportState.CHECKED)
 
 
 def import_job_retry(*, user, job: ImportJob) -> ImportJob:
@@ -128,13 +122,7 @@ def import_job_retry(*, user, job: ImportJob) -> ImportJob:
         state=queued, attempt=models.F("attempt") + 1, reason="", updated_at=timezone.now())
     if not claimed:
         raise Conflict(gettext("This import cannot be retried; upload the file again."))
-    job.refresh_from_db()
-    try:
-        _enqueue(job)
-    except ImportFileRejected as error:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.FAILED, reason=error.message)
-        raise Conflict(error.message) from error
-    return job
+    return _enqueue_or_restore(job, state=ImportState.FAILED, reason=True)
 
 
 def import_job_refresh(job: ImportJob) -> ImportJob:
@@ -206,6 +194,18 @@ def _enqueue(job: ImportJob) -> None:
                     "minutes; single records can still be added and changed."),
             code="unavailable",
         ) from error
+
+
+def _enqueue_or_restore(job: ImportJob, *, state: str, reason: bool = False) -> ImportJob:
+    """Enqueue the step ``job`` was just claimed for; if no worker can be reached, put it
+    back in ``state`` (with the refusal as its ``reason`` if asked) and raise Conflict."""
+    job.refresh_from_db()
+    try:
+        _enqueue(job)
+    except ImportFileRejected as error:
+        ImportJob.objects.filter(pk=job.pk).update(state=state, **({"reason": error.message} if reason else {}))
+        raise Conflict(error.message) from error
+    return job
 
 
 def _remove_files(job: ImportJob) -> None:
