@@ -197,7 +197,7 @@ class ScopedImportExportMixin:
             **self.admin_site.each_context(request),
             "title": gettext("Import %(name)s") % {"name": opts.verbose_name_plural},
             "opts": opts,
-            "media": self.media + (form.media if form is not None else self.media.__class__()),
+            "media": self.media + form.media if form is not None else self.media,
             **context,
         })
 
