@@ -4,6 +4,7 @@ Headers are rendered in the active language when written, and a file whose heade
 any configured language is read, so a file exported in one language re-imports in the
 other. ``region_code_column`` adds the place's statistical code beside a place column.
 """
+from django.utils.translation import get_language
 from import_export.fields import Field
 
 from xuchang_ecom.records.importexport.cells import in_every_language
@@ -11,15 +12,24 @@ from xuchang_ecom.records.importexport.widgets import REGION_CODE_COLUMN, TextWi
 
 
 class Column(Field):
-    """A resource field whose header is a (lazy) verbose name, rendered when asked."""
+    """A resource field whose header is a (lazy) verbose name, rendered when asked (once
+    per language: an import asks for it on every cell)."""
+
+    _rendered: tuple[str | None, str] | None = None
 
     @property
     def column_name(self) -> str | None:
-        return None if self._label is None else str(self._label)
+        if self._label is None:
+            return None
+        language = get_language()
+        if self._rendered is None or self._rendered[0] != language:
+            self._rendered = (language, str(self._label))
+        return self._rendered[1]
 
     @column_name.setter
     def column_name(self, value) -> None:
         self._label = value
+        self._rendered = None
 
     def headers(self) -> set[str]:
         """The header in every configured language (a file may come from either)."""
