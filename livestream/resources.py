@@ -248,6 +248,8 @@ class AnchorResource(RelationColumnsMixin, Resource):
     column is optional.
     """
 
+    # anchor_create writes the anchor's accounts, which need its key at once.
+    batched_writes = False
     real_name = PersonalDataColumn(attribute="real_name", column_name=field_label(Anchor, "real_name"),
                                    widget=TextWidget())
     mobile = PersonalDataColumn(attribute="mobile", column_name=field_label(Anchor, "mobile"), widget=TextWidget())

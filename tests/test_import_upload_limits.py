@@ -177,9 +177,10 @@ HEADER, ROW = A_CSV.decode().splitlines()
 
 
 def rows_csv(count: int, *, blank_lines_between: int = 0) -> bytes:
+    """``count`` rows of the village, each for another year (a record appears once)."""
     lines = [HEADER]
-    for _ in range(count):
-        lines += [ROW, *[""] * blank_lines_between]
+    for index in range(count):
+        lines += [ROW.replace(",2020,", f",{2020 - index},"), *[""] * blank_lines_between]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -34,7 +34,6 @@ def _normalise_products(value: str) -> str:
     return "、".join(p for p in parts if p)
 
 
-@transaction.atomic
 def designation_create(
     *,
     user,
@@ -55,9 +54,7 @@ def designation_create(
         online_sales=online_sales, local_model=local_model.strip(), note=note,
     )
     designation_check(user=user, designation=designation)
-    designation.full_clean()
-    designation.save()
-    return designation
+    return scoped_save(user=user, instance=designation)
 
 
 @transaction.atomic

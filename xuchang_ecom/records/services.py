@@ -5,14 +5,24 @@ registry shares (the place must be inside the acting user's scope, every record 
 refers to must be one the user may see, the model's own validation, one transaction) are
 written once.
 """
-from collections.abc import Iterable
+import contextlib
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.scoping import region_in_scope, user_sees_everything
+from xuchang_ecom.audit import context as audit_context
+from xuchang_ecom.audit.bulk import CreatedRows
+from xuchang_ecom.audit.trail import describe
+from xuchang_ecom.common.bulk import supports_copy
 from xuchang_ecom.common.errors import NOT_A_CHOICE
+from xuchang_ecom.common.signals import records_written
 
 
 def is_scoped(model: type[models.Model]) -> bool:
@@ -128,21 +138,223 @@ def organisation_record_check(*, user, record: models.Model) -> None:
         record.full_clean()
 
 
-@transaction.atomic
 def scoped_save(*, user, instance: models.Model, m2m: dict | None = None) -> models.Model:
     """Validate and save ``instance`` as ``user``; returns it saved.
 
     ``m2m`` maps many-to-many field names to the objects to set after saving. Raises
     ValidationError with field messages: for a record referred to that ``user`` may not
     see (``check_references``), a place outside the user's area, or the model's rules.
+
+    Inside ``bulk_writes()`` a new record without many-to-many values is checked here in
+    Python and written later with others of its batch (see ``BulkWrites``): it is returned
+    without a primary key.
     """
-    check_references(user=user, instance=instance, m2m=m2m)
-    check_in_scope(user=user, instance=instance)
-    instance.full_clean()
-    instance.save()
-    for name, values in (m2m or {}).items():
-        getattr(instance, name).set(values)
+    writes = _bulk_writes.get()
+    if writes is not None and writes.takes(instance) and not m2m:
+        writes.add(user=user, instance=instance)
+        return instance
+    with transaction.atomic():
+        check_references(user=user, instance=instance, m2m=m2m)
+        check_in_scope(user=user, instance=instance)
+        instance.full_clean()
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
     return instance
+
+
+# ---------------------------------------------------------------------------------------
+# Writing new records in batches
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """A new record waiting in ``BulkWrites``: who wrote it, the audit context it was
+    written in, and the tag of the row it came from."""
+
+    instance: models.Model
+    user: object
+    context: dict
+    tag: Hashable
+
+
+@dataclass
+class BulkWrites:
+    """New records gathered by ``scoped_save`` and written ``batch_size`` at a time.
+
+    Each record is checked as ``scoped_save`` checks it, but set-based: the place and
+    the fields' own rules in Python as it comes (a ValidationError then is raised to the
+    caller, as ever), and when its batch is written, with one query per relation for the
+    records it refers to (they must exist and, for a scoped one, be visible to the user:
+    ``check_references``), one ``bulk_create`` for the batch, and the trail's entries in
+    one more. Uniqueness and the model's check constraints are left to the database; if
+    it refuses the batch, the batch is rolled back to a savepoint and each record is
+    validated whole to say which ones are wrong.
+
+    A record refused when its batch is written is not raised (the caller has moved on):
+    ``errors`` maps the ``tag`` it was added with (``tag()`` when it was added, e.g. the
+    row of an import) to its ValidationError. Whoever opened the block reads them and
+    rolls back. ``records_written`` is sent once per model written (the roll-up and the
+    public pages' cache), instead of once per record.
+    """
+
+    #: The models whose new records are gathered; the others are written at once.
+    model_classes: tuple = ()
+    batch_size: int = 2000
+    tag: Callable[[], Hashable] = lambda: None
+    errors: dict = dataclasses.field(default_factory=dict)
+    written: dict = dataclasses.field(default_factory=lambda: defaultdict(int))
+    _pending: dict = dataclasses.field(default_factory=lambda: defaultdict(list))
+
+    def takes(self, instance: models.Model) -> bool:
+        """Whether ``instance`` is a new record this block gathers."""
+        return type(instance) in self.model_classes and instance._state.adding and instance.pk is None
+
+    def add(self, *, user, instance: models.Model) -> None:
+        """Check ``instance`` in Python and queue it; raises ValidationError as
+        ``scoped_save`` would for what can be told without the database."""
+        check_in_scope(user=user, instance=instance)
+        relations = [f for f in instance._meta.concrete_fields if f.is_relation]
+        errors: dict = {}
+        try:
+            instance.full_clean(exclude=[f.name for f in relations], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for relation in relations:
+            if relation.name not in errors:
+                try:
+                    # A field's own checks (required, choices) without ForeignKey's query:
+                    # the batch looks its references up together (_check_relations).
+                    models.Field.validate(relation, getattr(instance, relation.attname), instance)
+                except ValidationError as error:
+                    errors[relation.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+        model = type(instance)
+        pending = self._pending[model]
+        pending.append(_Pending(instance, user, dict(audit_context.current()), self.tag()))
+        if len(pending) >= self.batch_size:
+            self.flush(model)
+
+    def flush(self, model: type[models.Model] | None = None) -> None:
+        """Write what is queued (of ``model``, or of every model)."""
+        for each in [model] if model is not None else list(self._pending):
+            batch, self._pending[each] = self._pending[each], []
+            if batch:
+                self._write(each, batch)
+
+    def _write(self, model: type[models.Model], batch: list[_Pending]) -> None:
+        refused = self._check_relations(model, batch)
+        batch = [item for item in batch if item.tag not in refused]
+        self.errors.update(refused)
+        try:
+            with transaction.atomic():
+                model._default_manager.bulk_create([item.instance for item in batch])
+        except IntegrityError:
+            batch = self._write_one_by_one(batch)
+        for item in batch:
+            item.instance._state.adding = False
+        self._log(model, batch)
+        if batch:
+            self.written[model] += len(batch)
+            records_written.send(sender=model, count=len(batch))
+
+    @staticmethod
+    def _log(model: type[models.Model], batch: list[_Pending]) -> None:
+        """The trail's entries of ``batch``'s records, created: one ``bulk_create`` for
+        the records written in one context (user, file), each naming its own row."""
+        fields = model._meta.concrete_fields
+        positions = {field.attname: index for index, field in enumerate(fields)}
+        groups: dict = defaultdict(list)
+        for item in batch:
+            values = {key: value for key, value in item.context.items() if key != "row"}
+            groups[tuple((key, value if isinstance(value, Hashable) else id(value))
+                         for key, value in sorted(values.items()))].append(item)
+        for items in groups.values():
+            with audit_context.audit_context(**{**items[0].context, "row": None}):
+                entries = CreatedRows(model, positions=positions, describe=lambda row: describe(row[-1]))
+            rows = [[getattr(item.instance, field.attname) for field in fields] + [item.instance] for item in items]
+            related, pks = [()] * len(items), [item.instance.pk for item in items]
+            numbers = [item.context.get("row") for item in items]
+            if supports_copy():
+                with connection.cursor() as cursor:
+                    entries.copy(entries.prepare(rows, related, numbers), pks, cursor=cursor.cursor)
+            else:
+                entries.write(rows, related, pks, numbers)
+
+    def _check_relations(self, model: type[models.Model], batch: list[_Pending]) -> dict:
+        """``{tag: ValidationError}`` of the records of ``batch`` referring to a record
+        that does not exist or, for a scoped relation, that their user may not see."""
+        errors: dict = {}
+        for relation in (f for f in model._meta.concrete_fields if f.is_relation):
+            target = relation.target_field.attname
+            values = {getattr(item.instance, relation.attname) for item in batch} - {None}
+            if not values:
+                continue
+            related = relation.related_model._base_manager.complex_filter(relation.get_limit_choices_to())
+            existing = set(related.filter(**{f"{target}__in": values}).values_list(target, flat=True))
+            visible: dict = {}
+            for item in batch:
+                value = getattr(item.instance, relation.attname)
+                if value is None:
+                    continue
+                if value in existing and is_scoped(relation.related_model) and not user_sees_everything(item.user):
+                    if item.user not in visible:
+                        visible[item.user] = set(visible_rows(relation.related_model, item.user).filter(
+                            **{f"{target}__in": values}).values_list(target, flat=True))
+                    seen = value in visible[item.user]
+                else:
+                    seen = value in existing
+                if not seen:
+                    errors.setdefault(item.tag, ValidationError({}))
+                    errors[item.tag].error_dict.setdefault(relation.name, []).append(
+                        ValidationError(NOT_A_CHOICE, code="invalid_choice"))
+        return errors
+
+    def _write_one_by_one(self, batch: list[_Pending]) -> list[_Pending]:
+        """Write ``batch``'s records one at a time, after the database refused them
+        together; returns those written, with the others' errors in ``errors``."""
+        written = []
+        for item in batch:
+            try:
+                item.instance.validate_unique()
+                item.instance.validate_constraints()
+                with transaction.atomic():
+                    type(item.instance)._default_manager.bulk_create([item.instance])
+            except ValidationError as error:
+                self.errors[item.tag] = error
+            except IntegrityError:
+                self.errors[item.tag] = ValidationError(
+                    _("This row conflicts with a record saved by someone else meanwhile; check it and try again."),
+                    code="conflict")
+            else:
+                written.append(item)
+        return written
+
+
+_bulk_writes: ContextVar[BulkWrites | None] = ContextVar("records_bulk_writes", default=None)
+
+
+@contextlib.contextmanager
+def bulk_writes(*, model_classes: Iterable[type[models.Model]], batch_size: int = 2000,
+                tag: Callable[[], Hashable] = lambda: None) -> Iterator[BulkWrites]:
+    """Gather the new records of ``model_classes`` that ``scoped_save`` is given inside the
+    block, and write them in batches (``BulkWrites``); what is still queued is written
+    when the block ends, unless it ends with an exception. A service that needs a new
+    record's primary key at once (to write its accounts, say) is not called for such a
+    model inside the block.
+
+    Run it inside a transaction: a record refused when its batch is written is only
+    listed in ``errors``, and the caller must roll back."""
+    writes = BulkWrites(model_classes=tuple(model_classes), batch_size=batch_size, tag=tag)
+    token = _bulk_writes.set(writes)
+    try:
+        yield writes
+        writes.flush()
+    finally:
+        _bulk_writes.reset(token)
 
 
 @transaction.atomic

@@ -7,13 +7,15 @@ invalid, nothing is written, and every bad row is reported (``SpreadsheetResult`
 ``row_message``) by its spreadsheet row number (the header is row 1) and its column. Rows
 are looked up and exported only among those the acting user may see.
 """
+import copy
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
+from import_export import resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
 
 from xuchang_ecom.accounts.models import Organisation
@@ -34,7 +36,7 @@ from xuchang_ecom.records.importexport.widgets import (
     TextWidget,
     WholeNumberWidget,
 )
-from xuchang_ecom.records.services import check_in_scope
+from xuchang_ecom.records.services import bulk_writes, check_in_scope
 from xuchang_ecom.regions.models import Region
 
 
@@ -65,6 +67,73 @@ class SpreadsheetResult(Result):
             for error in errors:
                 lines.append(row_message(number, NON_FIELD_ERRORS, error.error))
         return lines
+
+
+class BatchInstanceLoader(ModelInstanceLoader):
+    """Finds the record a row names by its key columns (``import_id_fields``), as
+    import-export's loader does, but for ``BATCH`` rows of the dataset at a time: one query
+    per batch instead of one per row. A key spanning a relation (``organisation__name``)
+    is looked up row by row, as before."""
+
+    BATCH = 2000
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self._start = 0  # the batch's first place (from 1); 0: none loaded
+        self._found: dict = {}
+        model = resource._meta.model
+        try:
+            self._fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+            self._model_fields = [model._meta.get_field(field.attribute) for field in self._fields]
+        except (KeyError, FieldDoesNotExist):
+            self._fields, self._model_fields = [], None  # a key through a relation, or none
+        self._batched = dataset is not None and bool(self._model_fields)
+
+    def get_instance(self, row):
+        place = self.resource._place
+        if self.dataset is None or not place:
+            return super().get_instance(row)
+        if not self._start or not self._start <= place < self._start + self.BATCH:
+            self._load(place)
+        if not self._batched:
+            return super().get_instance(row)
+        found = self._found.get(self._key(row))
+        if found is not None and len(found) > 1:
+            raise self.resource._meta.model.MultipleObjectsReturned()
+        return found[0] if found else None
+
+    def _key(self, row) -> tuple:
+        """The row's key cells, cleaned: a related record as its primary key. Raises
+        ValueError for a cell that cannot be read."""
+        return tuple(value.pk if isinstance(value, models.Model) else value
+                     for value in (field.clean(row) for field in self._fields))
+
+    def _load(self, place: int) -> None:
+        """Look up the records, and the related records of columns such as a workplace's
+        name (``RelatedWidget.prefetch``), that the batch of rows from ``place`` names."""
+        self._start = place
+        headers = self.dataset.headers
+        rows = self.dataset[place - 1:place - 1 + self.BATCH]
+        for field in self.resource.fields.values():
+            if hasattr(field.widget, "prefetch") and field.column_name in headers:
+                column = headers.index(field.column_name)
+                field.widget.prefetch(data_row[column] for data_row in rows)
+        if not self._batched:
+            return
+        keys = set()
+        for data_row in rows:
+            try:
+                keys.add(self._key(dict(zip(headers, data_row, strict=False))))
+            except (ValueError, ValidationError):
+                continue  # reported on its row
+        self._found = {}
+        first = self._model_fields[0]
+        values = {key[0] for key in keys} - {None}
+        if not values:
+            return
+        for instance in self.get_queryset().filter(**{f"{first.attname}__in": values}):
+            key = tuple(getattr(instance, field.attname) for field in self._model_fields)
+            self._found.setdefault(key, []).append(instance)
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,6 +172,21 @@ class Resource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        # The import is one transaction, all or nothing; the rows are not each wrapped in
+        # a savepoint of their own (two round trips a row). New records are written in
+        # batches (``bulk_writes``); a service that writes at once does so in its own
+        # savepoint. (import-export's own lists of instances stay empty: ``save_instance``.)
+        use_bulk = True
+        instance_loader_class = BatchInstanceLoader
+        # The job's page shows counts and problems, not each row's diff: no deep copy and
+        # no diff of every row (``skip_row`` compares with ``_original`` instead).
+        skip_diff = True
+
+    #: Whether the new records are written in batches (``records.services.bulk_writes``).
+    #: False for a registry whose service needs a new record's key at once.
+    batched_writes = True
+    #: How many new records are written together.
+    WRITE_BATCH = 2000
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -111,6 +195,9 @@ class Resource(resources.ModelResource):
         self._progress = lambda **values: None  # see run_import
         self._checked = self._bad = 0
         self._row_numbers = None  # see spreadsheet_row
+        self._place = 0  # the dataset's row being imported (from 1)
+        self._new_keys: dict = {}  # see check_row
+        self._original = None  # see get_or_init_instance
         # Widgets that look rows up do so among those the user may see. The fields (and
         # so their widgets) are this instance's own copies.
         for field in self.fields.values():
@@ -262,6 +349,7 @@ class Resource(resources.ModelResource):
         """
         self._file_refused = False
         self._row_numbers = getattr(dataset, "row_numbers", None)
+        self._new_keys = {}
         result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
@@ -269,6 +357,36 @@ class Resource(resources.ModelResource):
         )
         result.number_rows(self.spreadsheet_row)
         return result
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        # Inside import_data's transaction: the batches are written, and a row they refuse
+        # is made invalid, before it decides to roll back.
+        models = (self._meta.model,) if self.batched_writes else ()
+        with bulk_writes(model_classes=models, batch_size=self.WRITE_BATCH, tag=lambda: self._place) as writes:
+            result = super().import_data_inner(dataset, dry_run, raise_errors, using_transactions,
+                                               collect_failed_rows, **kwargs)
+            writes.flush()
+        for place, error in sorted(writes.errors.items()):
+            self._refuse_row(result, place, error)
+        return result
+
+    def _refuse_row(self, result: "SpreadsheetResult", place: int, error: ValidationError) -> None:
+        """Make the row at ``place`` (from 1), counted as written, invalid with ``error``:
+        its batch was refused when it was written."""
+        if not hasattr(error, "error_dict"):
+            error = ValidationError({NON_FIELD_ERRORS: error})
+        row_result = result.rows[place - 1]
+        result.totals[row_result.import_type] -= 1
+        row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+        row_result.validation_error = self._by_column(error)
+        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        result.append_invalid_row(place, {}, row_result.validation_error)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Always through the services (``do_instance_save``), whatever use_bulk says.
+        self.before_save_instance(instance, row, **kwargs)
+        self.do_instance_save(instance, is_create)
+        self.after_save_instance(instance, row, **kwargs)
 
     def spreadsheet_row(self, place: int) -> int:
         """The spreadsheet's number of the row at ``place`` (from 1) in the dataset being
@@ -308,6 +426,20 @@ class Resource(resources.ModelResource):
             # when the row is imported; here it just means "no existing row".
             return None
 
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        # What the record was, to tell an unchanged row (``skip_row``): a shallow copy.
+        self._original = None if new else copy.copy(instance)
+        return instance, new
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Whether the row leaves an existing record as it is (then it is not written)."""
+        original = self._original
+        if not self._meta.skip_unchanged or import_validation_errors or original is None:
+            return False
+        return all(field.get_value(instance) == field.get_value(original) for field in self.get_import_fields()
+                   if not isinstance(field.widget, widgets.ManyToManyWidget))
+
     def import_instance(self, instance, row, **kwargs):
         """Read ``row`` into ``instance``; raises ValidationError with the errors of every
         cell, the model's fields' and those ``check_row`` finds, keyed by field name."""
@@ -322,7 +454,33 @@ class Resource(resources.ModelResource):
 
     def check_row(self, instance, row, errors: dict, **kwargs) -> None:
         """Read what ``row`` holds besides the model's fields into ``instance``, adding
-        what is wrong to ``errors``. Subclasses and mixins extend it, calling super()."""
+        what is wrong to ``errors``. Subclasses and mixins extend it, calling super().
+
+        Here: a new record's key columns may not repeat those of an earlier new row of
+        the file (which would otherwise make two records, or update the one the earlier
+        row creates). Rows written at once (``batched_writes`` off) find the records of
+        the rows before them instead."""
+        if instance.pk is not None or not self.batched_writes:
+            return
+        names = self.get_import_id_fields()
+        try:
+            key = tuple(self._key_value(self.fields[name].clean(row)) for name in names)
+        except (ValueError, ValidationError):
+            return  # the cell's own error is reported
+        if any(value in (None, "") for value in key):
+            return
+        number = self.spreadsheet_row(kwargs.get("row_number", 0))
+        first = self._new_keys.get(key, number) if errors else self._new_keys.setdefault(key, number)
+        if first != number and names[0] not in errors:
+            errors[names[0]] = [ValidationError(
+                gettext("Row %(row)s has the same %(columns)s; a record appears only once in a file.")
+                % {"row": first, "columns": "、".join(f"“{self.fields[name].column_name}”" for name in names)},
+                code="duplicate_in_file",
+            )]
+
+    @staticmethod
+    def _key_value(value):
+        return ("pk", type(value), value.pk) if isinstance(value, models.Model) else value
 
     def handle_import_error(self, result, error, raise_errors=False):
         # Reached from before_import (a whole file refused: a missing key column, a limit)
@@ -332,6 +490,7 @@ class Resource(resources.ModelResource):
         super().handle_import_error(result, error, raise_errors)
 
     def import_row(self, row, instance_loader, **kwargs):
+        self._place = kwargs.get("row_number", 0)
         if self._file_refused or all(cell_text(value) == "" for value in row.values()):
             skipped = self.get_row_result_class()()
             skipped.import_type = RowResult.IMPORT_TYPE_SKIP
@@ -443,7 +602,7 @@ class RelationColumnsMixin:
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
         return all(
-            self.fields[name].widget.render(value) == self.fields[name].export(original)
+            self.fields[name].widget.render(value) == self.fields[name].export(self._original)
             for name, value in self.relations(instance).items()
         )
 
@@ -479,6 +638,9 @@ class OrganisationResource(RelationColumnsMixin, Resource):
 
     # The columns that show errors about the organisation's fields.
     ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
+    # A row names its organisation by credit code or name, and a record needs its
+    # organisation written first: each row is written at once, and finds those before it.
+    batched_writes = False
 
     class Meta:
         import_id_fields = ("organisation",)

@@ -226,6 +226,21 @@ class RelatedWidget(widgets.ForeignKeyWidget):
                 % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
 
+    def prefetch(self, values) -> None:
+        """Look the cells ``values`` (a batch of an import's rows) up at once, but for
+        those already looked up; one that finds nothing, or more than one row, is left to
+        ``clean`` to report."""
+        wanted = {cell_text(value) for value in values} - set(self._found) - {""}
+        if not wanted:
+            return
+        rows = visible_rows(self.model, self.user)
+        keys: dict[str, list] = {}
+        for text, pk in rows.filter(**{f"{self.field}__in": wanted}).values_list(self.field, "pk"):
+            keys.setdefault(str(text), []).append(pk)
+        unique = {pks[0]: text for text, pks in keys.items() if len(pks) == 1}
+        for instance in rows.filter(pk__in=unique):
+            self._found[unique[instance.pk]] = instance
+
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, **kwargs)
         return "" if rendered is None else rendered

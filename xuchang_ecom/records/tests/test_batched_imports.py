@@ -1,0 +1,74 @@
+"""Imports write their new records in batches (``records.services.bulk_writes``) and look
+existing records up a batch at a time: what staff see must be what they saw when every
+row was written alone — each bad row named, nothing half written, every write in the
+trail under its own row."""
+import pytest
+
+from livestream.models import Cluster
+from tests.helpers import problems
+from xuchang_ecom.accounts.tests.factories import region
+from xuchang_ecom.audit.models import LogEntry
+from xuchang_ecom.records.importexport.resources import BatchInstanceLoader, Resource
+from xuchang_ecom.records.tests.test_import_jobs import LIVESTREAM, cluster, clusters_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two rows, so that a file of a few rows spans several."""
+    monkeypatch.setattr(Resource, "WRITE_BATCH", 2)
+    monkeypatch.setattr(BatchInstanceLoader, "BATCH", 2)
+
+
+def test_a_row_the_database_refuses_when_its_batch_is_written_is_named_and_nothing_is_written(
+        client, city_user, small_batches):
+    client.force_login(city_user)
+    rows = [cluster(1), cluster(2), cluster(3, recognised_on="", revoked_on="2021-06-01"), cluster(4), cluster(5)]
+
+    job = LIVESTREAM.preview(client, "cluster", clusters_csv(rows)).context["job"]
+
+    assert problems(job) == {4: {"撤销日期": ["只有已认定的集聚区才能撤销。"]}}
+    assert (job.rows_new, job.rows_bad, job.confirmable) == (4, 1, False)
+    assert not Cluster.objects.exists()
+
+
+def test_two_new_rows_with_the_same_key_are_an_error_on_the_second_naming_the_first(client, city_user):
+    client.force_login(city_user)
+
+    job = LIVESTREAM.preview(client, "cluster", clusters_csv([cluster(1), cluster(2), cluster(1)])).context["job"]
+
+    assert list(problems(job)) == [4]
+    (message,) = [message for messages in problems(job)[4].values() for message in messages]
+    assert "2" in message and "名称" in message
+    assert not job.confirmable
+
+
+def test_existing_records_are_found_and_new_ones_written_across_batches(client, city_user, small_batches):
+    for i in (2, 5):
+        Cluster.objects.create(name=cluster(i)["name"], region=region("长葛市"), lead_industry="蜂产品")
+    client.force_login(city_user)
+    rows = [cluster(i, lead_industry="发制品" if i in (2, 5) else "蜂产品") for i in range(1, 8)]
+
+    job = LIVESTREAM.import_file(client, "cluster", clusters_csv(rows))
+
+    assert (job.rows_new, job.rows_changed, job.rows_written) == (5, 2, 7)
+    assert Cluster.objects.count() == 7
+    assert set(Cluster.objects.filter(lead_industry="发制品").values_list("name", flat=True)) == {
+        cluster(2)["name"], cluster(5)["name"]}
+
+
+def test_each_record_written_in_a_batch_is_in_the_trail_under_its_user_file_and_row(client, city_user, small_batches):
+    client.force_login(city_user)
+
+    LIVESTREAM.import_file(client, "cluster", clusters_csv([cluster(1), cluster(2), cluster(3)]), name="集聚区.csv")
+
+    entries = LogEntry.objects.filter(content_type__model="cluster", action=LogEntry.Action.CREATE)
+    by_name = {entry.changes["name"][1]: entry for entry in entries}
+    assert sorted(by_name) == [cluster(i)["name"] for i in (1, 2, 3)]
+    for i, row in ((1, 2), (2, 3), (3, 4)):
+        entry = by_name[cluster(i)["name"]]
+        assert entry.actor == city_user
+        assert (entry.additional_data["via"], entry.additional_data["file"], entry.additional_data["row"]) == (
+            "import", "集聚区.csv", row)
+        assert entry.object_id == Cluster.objects.get(name=cluster(i)["name"]).pk
