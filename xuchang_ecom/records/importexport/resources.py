@@ -46,6 +46,23 @@ class SpreadsheetResult(Result):
 
     HEADER_ROWS = 1
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: What each row was (new, changed, unchanged, invalid…), by its place in the
+        #: dataset: instead of a RowResult per row, which for a file of 200,000 rows is
+        #: tens of megabytes that no page shows.
+        self.kinds: list[str] = []
+
+    def append_row_result(self, row_result) -> None:
+        self.kinds.append(row_result.import_type)
+
+    def refuse_row(self, place: int, error: ValidationError) -> None:
+        """Make the row at ``place`` (from 1), counted as written, invalid with ``error``."""
+        self.totals[self.kinds[place - 1]] -= 1
+        self.kinds[place - 1] = RowResult.IMPORT_TYPE_INVALID
+        self.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        self.append_invalid_row(place, {}, error)
+
     def number_rows(self, spreadsheet_row) -> None:
         """Number the invalid and failed rows, reported by their place in the dataset (from
         1), by the spreadsheet: ``spreadsheet_row(place)``."""
@@ -375,12 +392,7 @@ class Resource(resources.ModelResource):
         its batch was refused when it was written."""
         if not hasattr(error, "error_dict"):
             error = ValidationError({NON_FIELD_ERRORS: error})
-        row_result = result.rows[place - 1]
-        result.totals[row_result.import_type] -= 1
-        row_result.import_type = RowResult.IMPORT_TYPE_INVALID
-        row_result.validation_error = self._by_column(error)
-        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
-        result.append_invalid_row(place, {}, row_result.validation_error)
+        result.refuse_row(place, self._by_column(error))
 
     def save_instance(self, instance, is_create, row, **kwargs):
         # Always through the services (``do_instance_save``), whatever use_bulk says.
