@@ -66,6 +66,9 @@ class ImportJob(models.Model):
     progress = models.JSONField(default=dict, blank=True)
     #: Why the file was refused whole, or why the job stopped.
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: The uploader's language: the worker writes the problems, the error workbook and
+    #: the notifications in it.
+    language = models.CharField(max_length=15, default="zh-hans")
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -29,7 +29,7 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import get_language, gettext, ngettext, override
 
 from xuchang_ecom.audit.context import audit_context
 from xuchang_ecom.celery import app as celery_app
@@ -89,7 +89,7 @@ def import_job_start(*, user, model: type[models.Model], importer: type, data: b
     job = ImportJob.objects.create(
         user=user, registry=ContentType.objects.get_for_model(model),
         importer=f"{importer.__module__}.{importer.__qualname__}", file_name=file_name[:255],
-        file_format=extension, file_size=len(data), stored_file=stored,
+        file_format=extension, file_size=len(data), stored_file=stored, language=_language(),
     )
     try:
         _enqueue(job)
@@ -98,6 +98,12 @@ def import_job_start(*, user, model: type[models.Model], importer: type, data: b
         job.delete()
         raise
     return job
+
+
+def _language() -> str:
+    """The active language if the site offers it (the request's), else the site's."""
+    language = get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def import_job_confirm(*, user, job: ImportJob) -> ImportJob:
@@ -289,7 +295,7 @@ def import_job_run(job_id: int, attempt: int) -> None:
     try:
         # The trail says "import, file, row" as for an import in the request: which task ran
         # it is no part of the record's history.
-        with override(settings.LANGUAGE_CODE), audit_context(task=None):
+        with override(job.language), audit_context(task=None):
             with _Heartbeat(job, "check" if dry_run else "import") as progress:
                 data = _read_upload(job)
                 file_format = format_for(job.file_format)
@@ -353,7 +359,7 @@ def job_url(job: ImportJob) -> str:
 def _tell(job: ImportJob) -> None:
     """Tell the uploader how the step ended, in their notifications."""
     name = job.file_name if len(job.file_name) <= 80 else job.file_name[:79] + "…"
-    with override(settings.LANGUAGE_CODE):
+    with override(job.language):
         if job.state == ImportState.DONE:
             message = ngettext("%(file)s: %(count)d row imported.", "%(file)s: %(count)d rows imported.",
                                job.rows_written) % {"file": name, "count": job.rows_written}

@@ -284,3 +284,32 @@ def test_an_upload_without_a_chosen_format_is_read_by_its_extension(client, city
     response = client.post(LIVESTREAM.url("cluster", "import"), {"resource": "0", "import_file": upload})
 
     assert response.context["form"].errors["import_file"] == ["请上传 .xlsx 或 .csv 文件。"]
+
+
+def test_an_uploader_reading_the_site_in_english_gets_the_problems_the_workbook_and_the_notice_in_english(
+    client, city_user, settings,
+):
+    client.force_login(city_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = clusters_csv([cluster(1), cluster(2, region="火星市")])
+
+    job = LIVESTREAM.preview(client, "cluster", content, name="two.csv").context["job"]
+
+    assert job.language == "en"
+    ((row, _column, message),) = job.errors
+    assert (row, message.startswith("No place “火星市” was found")) == (3, True)
+    workbook = client.get(LIVESTREAM.url("cluster", "import_errors", job.pk))
+    assert read_back(b"".join(workbook.streaming_content) if workbook.streaming else workbook.content,
+                     "two.csv")[0][-2:] == ["Problems", "Row in the uploaded file"]
+    assert Notification.objects.get(user=city_user).message == (
+        "two.csv has 1 error; nothing was imported. Download the rows with errors, correct them and upload them "
+        "again.")
+
+
+def test_an_uploader_reading_the_site_in_chinese_gets_the_problems_in_chinese(client, city_user):
+    client.force_login(city_user)
+
+    job = LIVESTREAM.preview(client, "cluster", clusters_csv([cluster(1, region="火星市")])).context["job"]
+
+    assert job.language == "zh-hans"
+    assert job.errors[0][2].startswith("找不到地点“火星市”")
