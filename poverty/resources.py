@@ -9,7 +9,8 @@ import preview and its error reports show numbers masked to everyone.
 A household is identified by its resident ID number, matched through the keyed hash among
 the households the acting user may see; its links by that number and their own key fields.
 """
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -93,9 +94,9 @@ class PersonalDataMixin:
       unmasked is written rather than reported as unchanged, which would confirm a
       guess, and such a cell never identifies a record: only the registry number or a
       resident ID number (looked up, logged and limited) do.
-    * Numbers are looked up once per import (``services.resident_id_lookups``): for a
-      user without the permission that look-up is logged, and refused over the daily
-      limit, before any row is read.
+    * Numbers are looked up a chunk of the file at a time, before its rows, and an
+      import's look-ups count as one (``services.resident_id_lookups``): for a user
+      without the permission they are logged, and refused over the daily limit.
     """
 
     guess_columns: tuple[str, ...] = ()
@@ -120,11 +121,13 @@ class PersonalDataMixin:
     def _masked_columns(self) -> list[MaskedColumn]:
         return [field for field in self.fields.values() if isinstance(field, MaskedColumn)]
 
-    def import_data(self, dataset, *args, **kwargs):
+    @contextlib.contextmanager
+    def import_context(self, *, file_name: str) -> Iterator[None]:
         self._importing = True
         try:
-            with services.resident_id_lookups(via=RevealVia.IMPORT, file_name=str(kwargs.get("file_name") or "")):
-                return super().import_data(dataset, *args, **kwargs)
+            with super().import_context(file_name=file_name), \
+                    services.resident_id_lookups(via=RevealVia.IMPORT, file_name=file_name):
+                yield
         finally:
             self._importing = False
 
@@ -374,9 +377,11 @@ class HouseholdResource(PersonalDataMixin, Resource):
     def revealed_households(self, queryset: QuerySet) -> QuerySet:
         return queryset
 
-    def import_data(self, dataset, *args, **kwargs):
+    @contextlib.contextmanager
+    def import_context(self, *, file_name: str) -> Iterator[None]:
         self._rows_by_number = {}
-        return super().import_data(dataset, *args, **kwargs)
+        with super().import_context(file_name=file_name):
+            yield
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

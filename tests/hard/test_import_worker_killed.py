@@ -12,7 +12,9 @@ from tests.security.large_files import csv_content
 from .stack import figures
 
 KEY = "livestream.cluster"
-ROWS = 5000
+# Enough rows that the import runs for several of the job's 5-second heartbeats: the
+# worker is killed once the first has told the import is under way.
+ROWS = 60_000
 URL = "/admin/livestream/cluster"
 
 

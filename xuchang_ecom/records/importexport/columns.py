@@ -4,6 +4,9 @@ Headers are rendered in the active language when written, and a file whose heade
 any configured language is read, so a file exported in one language re-imports in the
 other. ``region_code_column`` adds the place's statistical code beside a place column.
 """
+import contextlib
+from collections.abc import Iterator
+
 from django.utils.translation import get_language
 from import_export.fields import Field
 
@@ -16,9 +19,13 @@ class Column(Field):
     per language: an import asks for it on every cell)."""
 
     _rendered: tuple[str | None, str] | None = None
+    #: The header fixed for the length of an import (``frozen``), asked for on every cell.
+    _frozen: str | None = None
 
     @property
     def column_name(self) -> str | None:
+        if self._frozen is not None:
+            return self._frozen
         if self._label is None:
             return None
         language = get_language()
@@ -30,6 +37,15 @@ class Column(Field):
     def column_name(self, value) -> None:
         self._label = value
         self._rendered = None
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Within the block, the header is the one in the active language now."""
+        self._frozen = self.column_name
+        try:
+            yield
+        finally:
+            self._frozen = None
 
     def headers(self) -> set[str]:
         """The header in every configured language (a file may come from either)."""

@@ -61,10 +61,12 @@ class SpreadsheetFormat(base_formats.TablibFormat):
     def check_content(self, data: bytes) -> None:
         raise NotImplementedError
 
-    def rows(self, data: bytes) -> Iterator[Sequence[Any]]:
+    def rows(self, data: bytes, sizes: dict | None = None) -> Iterator[Sequence[Any]]:
         """The rows of ``data``, which passed ``check_upload``, one at a time, header first.
 
-        Raises ImportFileRejected (while iterating) if the file cannot be read.
+        Raises ImportFileRejected (while iterating) if the file cannot be read. ``sizes``,
+        if given, gets ``"rows"``: about how many rows the file has (header and blank rows
+        included), once it is known.
         """
         raise NotImplementedError
 
@@ -77,9 +79,23 @@ class SpreadsheetFormat(base_formats.TablibFormat):
         Blank rows are left out; ``dataset.row_numbers`` holds the spreadsheet row number of
         each row (the header is row 1), by which ``resources`` reports it.
         """
+        (dataset,) = self.datasets(in_stream)
+        return dataset
+
+    def datasets(self, in_stream, size: int | None = None) -> Iterator[tablib.Dataset]:
+        """Check an upload and parse it into Datasets of at most ``size`` rows (one for
+        all of them without a size), each read when the one before is done with: an
+        import holds a batch of rows, not the file. Raises ImportFileRejected, for the
+        whole file before the first Dataset, for what is found while reading after.
+
+        Each has the header row, ``row_numbers`` (as ``create_dataset``'s) and
+        ``rows_hint``: about how many rows the whole file has, to tell progress. A file
+        with no row but its header gives one empty Dataset.
+        """
         data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
         self.check_upload(data)
-        with contextlib.closing(self.rows(data)) as rows:
+        sizes: dict = {}
+        with contextlib.closing(self.rows(data, sizes)) as rows:
             header = next(rows, None)
             if header is None:
                 raise ImportFileRejected(gettext("The file is empty."), code="empty")
@@ -95,15 +111,25 @@ class SpreadsheetFormat(base_formats.TablibFormat):
                     )
                 seen.add(name)
             width = len(headers)
-            dataset = tablib.Dataset(headers=headers)
-            numbers: list[int] = []
+            hint = max(sizes.get("rows", 1) - 1, 0)
+            dataset, given = self._batch(headers, hint), 0
             for number, row in numbered_rows(rows):
                 cells = _fit(row, width)
                 if is_blank(cells):
                     continue  # its cells are all beyond the last column
                 dataset.append([unescape_formula(cell) for cell in cells])
-                numbers.append(number)
-        dataset.row_numbers = numbers
+                dataset.row_numbers.append(number)
+                if size is not None and len(dataset) >= size:
+                    given += 1
+                    yield dataset
+                    dataset = self._batch(headers, hint)
+            if len(dataset) or not given:
+                yield dataset
+
+    @staticmethod
+    def _batch(headers: list[str], hint: int) -> tablib.Dataset:
+        dataset = tablib.Dataset(headers=headers)
+        dataset.row_numbers, dataset.rows_hint = [], hint
         return dataset
 
     def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
@@ -120,7 +146,9 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
         check_csv_text(data)
         csv_text(data)
 
-    def rows(self, data: bytes) -> Iterator[list[str]]:
+    def rows(self, data: bytes, sizes: dict | None = None) -> Iterator[list[str]]:
+        if sizes is not None:
+            sizes["rows"] = data.count(b"\n") + (not data.endswith(b"\n"))  # quoted line breaks count too
         return csv_rows(data)
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
@@ -141,8 +169,8 @@ class XLSX(SpreadsheetFormat, base_formats.XLSX):
         check_xlsx_package(data)
         check_xlsx_cells(data)
 
-    def rows(self, data: bytes) -> Iterator[list[Any]]:
-        return xlsx_rows(data)
+    def rows(self, data: bytes, sizes: dict | None = None) -> Iterator[list[Any]]:
+        return xlsx_rows(data, sizes)
 
     def write(self, headers: list[str], rows: list[list[Any]]) -> bytes:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

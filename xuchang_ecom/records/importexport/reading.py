@@ -87,14 +87,16 @@ def _lines(text: str, newline: str) -> Iterator[str]:
         start = end + 1
 
 
-def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+def xlsx_rows(data: bytes, sizes: dict | None = None) -> Iterator[list[Any]]:
     """The rows of the first sheet of the workbook ``data``, header first: Excel's values,
     numbers as floats, dates as dates and datetimes, empty cells as ``""``.
 
     ``data`` must have passed ``uploads.check_xlsx_package`` and ``check_xlsx_cells``:
     python-calamine reads the whole sheet into memory, blank cells included. Raises
     ImportFileRejected (while iterating) if the workbook cannot be read. Close the
-    iterator when done early (``contextlib.closing``) to release the workbook.
+    iterator when done early (``contextlib.closing``) to release the workbook. ``sizes``,
+    if given, gets the sheet's number of rows (``"rows"``, blank ones included) once the
+    sheet is read.
     """
     from python_calamine import CalamineWorkbook
 
@@ -104,6 +106,8 @@ def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         if not workbook.sheet_names:
             return
         sheet = workbook.get_sheet_by_index(0)
+        if sizes is not None:
+            sizes["rows"] = sheet.height
     except Exception as error:
         # A damaged package fails in many ways; to the uploader they all mean the same thing.
         raise unreadable from error

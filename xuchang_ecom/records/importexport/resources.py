@@ -7,11 +7,13 @@ invalid, nothing is written, and every bad row is reported (``SpreadsheetResult`
 ``row_message``) by its spreadsheet row number (the header is row 1) and its column. Rows
 are looked up and exported only among those the acting user may see.
 """
+import contextlib
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
@@ -215,6 +217,7 @@ class Resource(resources.ModelResource):
         self._place = 0  # the dataset's row being imported (from 1)
         self._new_keys: dict = {}  # see check_row
         self._original = None  # see get_or_init_instance
+        self._in_import = False  # see importing
         # Widgets that look rows up do so among those the user may see. The fields (and
         # so their widgets) are this instance's own copies.
         for field in self.fields.values():
@@ -310,26 +313,41 @@ class Resource(resources.ModelResource):
 
     #: The progress is reported every this many rows.
     PROGRESS_EVERY = 200
+    #: How many rows of a file are read and imported together (``run_import``).
+    CHUNK_ROWS = 5000
 
     def run_import(self, data: bytes, file_format: SpreadsheetFormat, *, dry_run: bool, file_name: str = "",
                    progress=None) -> ImportResult:
-        """Import the file ``data`` all or nothing (see ``import_data``), telling ``progress``
-        (a callable taking ``total``, ``checked`` and ``errors``) how far it is.
+        """Import the file ``data`` all or nothing, telling ``progress`` (a callable taking
+        ``total``, ``checked`` and ``errors``) how far it is.
 
-        Returns what was found and done. Raises ImportFileRejected if the file is refused
-        whole (by the format's checks, or for lacking a key column).
+        The file is read and imported ``CHUNK_ROWS`` rows at a time (``import_data``), in
+        one transaction and one ``importing`` block: however long the file, the rows held
+        are those of a chunk. Returns what was found and done. Raises ImportFileRejected
+        if the file is refused whole (by the format's checks, or for lacking a key column).
         """
-        dataset = file_format.create_dataset(data)
         self._progress = progress or (lambda **values: None)
         self._checked = self._bad = 0
-        self._progress(total=len(dataset), checked=0, errors=0)
-        result = self.import_data(dataset, dry_run=dry_run, file_name=file_name)
-        self._progress(checked=len(dataset))
-        return self.import_result(result, dry_run=dry_run)
+        outcome = ImportResult(dry_run=dry_run)
+        # The import's block outside its transaction: what it logs (look-ups of personal
+        # data) stays when a check rolls back everything it wrote.
+        with self.importing(file_name=file_name), transaction.atomic():
+            for number, dataset in enumerate(file_format.datasets(data, self.CHUNK_ROWS)):
+                if not number:
+                    self._progress(total=dataset.rows_hint, checked=0, errors=0)
+                self.import_result(self.import_data(dataset, dry_run=dry_run, file_name=file_name),
+                                   dry_run=dry_run, into=outcome)
+            if dry_run or not outcome.ok:
+                transaction.set_rollback(True)
+        if outcome.ok and not dry_run:
+            outcome.created = outcome.new + outcome.changed
+        self._progress(total=outcome.total, checked=outcome.total)
+        return outcome
 
     @staticmethod
-    def import_result(result: "SpreadsheetResult", *, dry_run: bool) -> ImportResult:
-        """``result`` (django-import-export's) as an ``ImportResult``.
+    def import_result(result: "SpreadsheetResult", *, dry_run: bool, into: ImportResult | None = None) -> ImportResult:
+        """``result`` (django-import-export's) as an ``ImportResult``, or added to ``into``
+        (the result of the chunks before).
 
         Raises ImportFileRejected for an error about the whole file (a missing key column);
         re-raises any other.
@@ -339,9 +357,11 @@ class Resource(resources.ModelResource):
                 raise ImportFileRejected(str(error.error), code="columns")
             raise error.error
         totals = result.totals
-        outcome = ImportResult(dry_run=dry_run, total=sum(totals.values()),
-                               new=totals[RowResult.IMPORT_TYPE_NEW], changed=totals[RowResult.IMPORT_TYPE_UPDATE],
-                               unchanged=totals[RowResult.IMPORT_TYPE_SKIP])
+        outcome = into if into is not None else ImportResult(dry_run=dry_run)
+        outcome.total += sum(totals.values())
+        outcome.new += totals[RowResult.IMPORT_TYPE_NEW]
+        outcome.changed += totals[RowResult.IMPORT_TYPE_UPDATE]
+        outcome.unchanged += totals[RowResult.IMPORT_TYPE_SKIP]
         problems = []
         for invalid in result.invalid_rows:
             for column, messages in invalid.error_dict.items():
@@ -350,9 +370,35 @@ class Resource(resources.ModelResource):
             problems.extend((number, NON_FIELD_ERRORS, error.error) for error in errors)
         for number, column, message in sorted(problems, key=lambda problem: problem[0]):
             outcome.add_error(number, column, message)
-        if outcome.ok and not dry_run:
+        if into is None and outcome.ok and not dry_run:
             outcome.created = outcome.new + outcome.changed
         return outcome
+
+    @contextlib.contextmanager
+    def importing(self, *, file_name: str = "") -> Iterator[None]:
+        """The block of one import, whose chunks (``import_data``) share what
+        ``import_context`` keeps; inside one, another is part of it."""
+        if self._in_import:
+            yield
+            return
+        self._in_import = True
+        try:
+            with self.import_context(file_name=file_name):
+                yield
+        finally:
+            self._in_import = False
+
+    @contextlib.contextmanager
+    def import_context(self, *, file_name: str) -> Iterator[None]:
+        """What one import keeps across its chunks: the keys of the new rows so far
+        (``check_row``), and each column's header, fixed in the active language (asked for
+        on every cell). Subclasses extend it, calling super()."""
+        self._new_keys = {}
+        with contextlib.ExitStack() as headers:
+            for field in self.fields.values():
+                if isinstance(field, Column):
+                    headers.enter_context(field.frozen())
+            yield
 
     @classmethod
     def get_result_class(cls):
@@ -361,17 +407,18 @@ class Resource(resources.ModelResource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
         """Import ``dataset`` all or nothing: one invalid row and no row is written.
+        Outside ``importing`` it is a whole import; inside, a chunk of one.
 
         Returns a ``SpreadsheetResult``.
         """
         self._file_refused = False
         self._row_numbers = getattr(dataset, "row_numbers", None)
-        self._new_keys = {}
-        result = super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
-            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
-            **kwargs,
-        )
+        with self.importing(file_name=str(kwargs.get("file_name") or "")):
+            result = super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
+                collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=True,
+                **kwargs,
+            )
         result.number_rows(self.spreadsheet_row)
         return result
 

@@ -72,3 +72,34 @@ def test_each_record_written_in_a_batch_is_in_the_trail_under_its_user_file_and_
         assert (entry.additional_data["via"], entry.additional_data["file"], entry.additional_data["row"]) == (
             "import", "集聚区.csv", row)
         assert entry.object_id == Cluster.objects.get(name=cluster(i)["name"]).pk
+
+
+@pytest.fixture
+def small_chunks(monkeypatch, small_batches):
+    """A file read three rows at a time."""
+    monkeypatch.setattr(Resource, "CHUNK_ROWS", 3)
+
+
+def test_a_file_read_in_chunks_reports_a_bad_row_of_a_later_chunk_by_its_row_and_writes_nothing(
+        client, city_user, small_chunks):
+    client.force_login(city_user)
+    rows = [cluster(i) for i in range(1, 8)]
+    rows[5]["region"] = "火星市"
+
+    job = LIVESTREAM.preview(client, "cluster", clusters_csv(rows)).context["job"]
+
+    assert list(problems(job)) == [7]
+    assert (job.rows_total, job.rows_new, job.rows_bad) == (7, 6, 1)
+    assert not Cluster.objects.exists()
+
+
+def test_a_file_read_in_chunks_is_imported_whole_and_a_key_repeated_in_a_later_chunk_is_caught(
+        client, city_user, small_chunks):
+    client.force_login(city_user)
+
+    job = LIVESTREAM.import_file(client, "cluster", clusters_csv([cluster(i) for i in range(1, 8)]))
+    assert (job.rows_written, Cluster.objects.count()) == (7, 7)
+
+    again = LIVESTREAM.preview(client, "cluster", clusters_csv(
+        [cluster(i) for i in range(8, 12)] + [cluster(9)])).context["job"]
+    assert list(problems(again)) == [6]
