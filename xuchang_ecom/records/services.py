@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from xuchang_ecom.accounts.scoping import region_in_scope, user_sees_everything
 from xuchang_ecom.audit import context as audit_context
 from xuchang_ecom.audit.bulk import CreatedRows
-from xuchang_ecom.audit.trail import describe
+from xuchang_ecom.audit.trail import describe, kept
 from xuchang_ecom.common.bulk import supports_copy
 from xuchang_ecom.common.errors import NOT_A_CHOICE
 from xuchang_ecom.common.signals import records_written
@@ -145,13 +145,13 @@ def scoped_save(*, user, instance: models.Model, m2m: dict | None = None) -> mod
     ValidationError with field messages: for a record referred to that ``user`` may not
     see (``check_references``), a place outside the user's area, or the model's rules.
 
-    Inside ``bulk_writes()`` a new record without many-to-many values is checked here in
-    Python and written later with others of its batch (see ``BulkWrites``): it is returned
-    without a primary key.
+    Inside ``bulk_writes()`` a new record of the models it gathers is checked here in
+    Python and written later with others of its batch, its many-to-many values too (see
+    ``BulkWrites``): it is returned without a primary key.
     """
     writes = _bulk_writes.get()
-    if writes is not None and writes.takes(instance) and not m2m:
-        writes.add(user=user, instance=instance)
+    if writes is not None and writes.takes(instance):
+        writes.add(user=user, instance=instance, m2m=m2m)
         return instance
     with transaction.atomic():
         check_references(user=user, instance=instance, m2m=m2m)
@@ -177,6 +177,8 @@ class _Pending:
     user: object
     context: dict
     tag: Hashable
+    #: Many-to-many field name -> the objects to set.
+    m2m: dict
 
 
 @dataclass
@@ -211,7 +213,7 @@ class BulkWrites:
         """Whether ``instance`` is a new record this block gathers."""
         return type(instance) in self.model_classes and instance._state.adding and instance.pk is None
 
-    def add(self, *, user, instance: models.Model) -> None:
+    def add(self, *, user, instance: models.Model, m2m: dict | None = None) -> None:
         """Check ``instance`` in Python and queue it; raises ValidationError as
         ``scoped_save`` would for what can be told without the database."""
         check_in_scope(user=user, instance=instance)
@@ -234,7 +236,8 @@ class BulkWrites:
             raise ValidationError(errors)
         model = type(instance)
         pending = self._pending[model]
-        pending.append(_Pending(instance, user, dict(audit_context.current()), self.tag()))
+        pending.append(_Pending(instance, user, dict(audit_context.current()), self.tag(),
+                                {name: list(values) for name, values in (m2m or {}).items()}))
         if len(pending) >= self.batch_size:
             self.flush(model)
 
@@ -256,17 +259,35 @@ class BulkWrites:
             batch = self._write_one_by_one(batch)
         for item in batch:
             item.instance._state.adding = False
+        self._write_m2m(model, batch)
         self._log(model, batch)
         if batch:
             self.written[model] += len(batch)
             records_written.send(sender=model, count=len(batch))
 
     @staticmethod
+    def _write_m2m(model: type[models.Model], batch: list[_Pending]) -> None:
+        """The many-to-many links of ``batch``'s records (written), one insert per field."""
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+            links = {(item.instance.pk, related.pk) for item in batch for related in item.m2m.get(field.name, ())}
+            through._default_manager.bulk_create(
+                [through(**{source: record, target: related}) for record, related in sorted(links)])
+
+    @staticmethod
     def _log(model: type[models.Model], batch: list[_Pending]) -> None:
         """The trail's entries of ``batch``'s records, created: one ``bulk_create`` for
-        the records written in one context (user, file), each naming its own row."""
+        the records written in one context (user, file), each naming its own row and the
+        records it is linked to by the many-to-many field the trail keeps, as an addition
+        (auditlog writes that as a second entry)."""
         fields = model._meta.concrete_fields
         positions = {field.attname: index for index, field in enumerate(fields)}
+        rule = kept(model)
+        linked = rule.m2m[0] if rule is not None and rule.m2m else None
+        m2m = None
+        if linked is not None:
+            m2m = (linked, {related.pk: str(related) for item in batch for related in item.m2m.get(linked, ())})
         groups: dict = defaultdict(list)
         for item in batch:
             values = {key: value for key, value in item.context.items() if key != "row"}
@@ -274,9 +295,10 @@ class BulkWrites:
                          for key, value in sorted(values.items()))].append(item)
         for items in groups.values():
             with audit_context.audit_context(**{**items[0].context, "row": None}):
-                entries = CreatedRows(model, positions=positions, describe=lambda row: describe(row[-1]))
+                entries = CreatedRows(model, positions=positions, describe=lambda row: describe(row[-1]), m2m=m2m)
             rows = [[getattr(item.instance, field.attname) for field in fields] + [item.instance] for item in items]
-            related, pks = [()] * len(items), [item.instance.pk for item in items]
+            related = [[obj.pk for obj in item.m2m.get(linked, ())] if linked else () for item in items]
+            pks = [item.instance.pk for item in items]
             numbers = [item.context.get("row") for item in items]
             if supports_copy():
                 with connection.cursor() as cursor:
@@ -286,8 +308,19 @@ class BulkWrites:
 
     def _check_relations(self, model: type[models.Model], batch: list[_Pending]) -> dict:
         """``{tag: ValidationError}`` of the records of ``batch`` referring to a record
-        that does not exist or, for a scoped relation, that their user may not see."""
+        that does not exist or, for a scoped relation, that their user may not see (by a
+        foreign key, or among its many-to-many values)."""
         errors: dict = {}
+        for field in model._meta.many_to_many:
+            if not is_scoped(field.related_model):
+                continue  # shared lists (platforms, models): the objects were found, so they exist
+            for item in batch:
+                wanted = {related.pk for related in item.m2m.get(field.name, ())}
+                if wanted and not user_sees_everything(item.user) and visible_rows(
+                        field.related_model, item.user).filter(pk__in=wanted).count() != len(wanted):
+                    errors.setdefault(item.tag, ValidationError({}))
+                    errors[item.tag].error_dict.setdefault(field.name, []).append(
+                        ValidationError(NOT_A_CHOICE, code="invalid_choice"))
         for relation in (f for f in model._meta.concrete_fields if f.is_relation):
             target = relation.target_field.attname
             values = {getattr(item.instance, relation.attname) for item in batch} - {None}

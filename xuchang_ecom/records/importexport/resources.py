@@ -523,10 +523,10 @@ class Resource(resources.ModelResource):
             return
         names = self.get_import_id_fields()
         try:
-            key = tuple(self._key_value(self.fields[name].clean(row)) for name in names)
+            key = self.new_row_key(row)
         except (ValueError, ValidationError):
             return  # the cell's own error is reported
-        if any(value in (None, "") for value in key):
+        if key is None:
             return
         number = self.spreadsheet_row(kwargs.get("row_number", 0))
         first = self._new_keys.get(key, number) if errors else self._new_keys.setdefault(key, number)
@@ -536,6 +536,13 @@ class Resource(resources.ModelResource):
                 % {"row": first, "columns": "、".join(f"“{self.fields[name].column_name}”" for name in names)},
                 code="duplicate_in_file",
             )]
+
+    def new_row_key(self, row) -> tuple | None:
+        """What identifies the record a new row creates, to tell a row repeating an
+        earlier one (``check_row``): its key cells, cleaned; None if one is blank. Raises
+        ValueError for a cell that cannot be read."""
+        key = tuple(self._key_value(self.fields[name].clean(row)) for name in self.get_import_id_fields())
+        return None if any(value in (None, "") for value in key) else key
 
     @staticmethod
     def _key_value(value):
@@ -697,9 +704,6 @@ class OrganisationResource(RelationColumnsMixin, Resource):
 
     # The columns that show errors about the organisation's fields.
     ORGANISATION_COLUMNS = {"name": "organisation", "uscc": "uscc", "region": "place"}
-    # A row names its organisation by credit code or name, and a record needs its
-    # organisation written first: each row is written at once, and finds those before it.
-    batched_writes = False
 
     class Meta:
         import_id_fields = ("organisation",)
@@ -720,6 +724,12 @@ class OrganisationResource(RelationColumnsMixin, Resource):
         if name:
             return records.filter(organisation__name=name).first()
         return None
+
+    def new_row_key(self, row) -> tuple | None:
+        # As get_instance finds a record: by credit code, else by name.
+        code = normalise_uscc(cell_text(row.get(self.fields["uscc"].column_name)))
+        name = cell_text(row.get(self.fields["organisation"].column_name))
+        return ("uscc", code) if code else ("name", name) if name else None
 
     def check_row(self, instance, row, errors: dict, **kwargs) -> None:
         super().check_row(instance, row, errors, **kwargs)

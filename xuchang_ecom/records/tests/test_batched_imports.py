@@ -4,8 +4,10 @@ row was written alone — each bad row named, nothing half written, every write 
 trail under its own row."""
 import pytest
 
-from livestream.models import Cluster
-from tests.helpers import problems
+from livestream.models import Base, Cluster
+from livestream.resources import BaseResource
+from livestream.tests.factories import PlatformFactory
+from tests.helpers import problems, run
 from xuchang_ecom.accounts.tests.factories import region
 from xuchang_ecom.audit.models import LogEntry
 from xuchang_ecom.records.importexport.resources import BatchInstanceLoader, Resource
@@ -103,3 +105,19 @@ def test_a_file_read_in_chunks_is_imported_whole_and_a_key_repeated_in_a_later_c
     again = LIVESTREAM.preview(client, "cluster", clusters_csv(
         [cluster(i) for i in range(8, 12)] + [cluster(9)])).context["job"]
     assert list(problems(again)) == [6]
+
+
+def test_records_written_in_a_batch_get_their_many_to_many_links_and_the_trail_lists_them(city_user, small_batches):
+    PlatformFactory(name="淘宝直播")
+    PlatformFactory(name="抖音")
+    rows = [{"name": f"示例基地{i}", "region": "长葛市", "kind": "综合", "platforms": platforms}
+            for i, platforms in enumerate(["抖音、淘宝直播", "抖音", "淘宝直播"])]
+
+    result = run(BaseResource, city_user, rows, dry_run=False)
+
+    assert not result.invalid_rows, result.messages()
+    assert {base.name: sorted(base.platforms.values_list("name", flat=True)) for base in Base.objects.all()} == {
+        "示例基地0": ["抖音", "淘宝直播"], "示例基地1": ["抖音"], "示例基地2": ["淘宝直播"]}
+    entry = LogEntry.objects.get(content_type__model="base", content_type__app_label="livestream",
+                                 object_id=Base.objects.get(name="示例基地1").pk)
+    assert entry.changes["platforms"] == {"type": "m2m", "operation": "add", "objects": ["抖音"]}
