@@ -206,7 +206,6 @@ class BulkWrites:
     batch_size: int = 2000
     tag: Callable[[], Hashable] = lambda: None
     errors: dict = dataclasses.field(default_factory=dict)
-    written: dict = dataclasses.field(default_factory=lambda: defaultdict(int))
     _pending: dict = dataclasses.field(default_factory=lambda: defaultdict(list))
 
     def takes(self, instance: models.Model) -> bool:
@@ -262,7 +261,6 @@ class BulkWrites:
         self._write_m2m(model, batch)
         self._log(model, batch)
         if batch:
-            self.written[model] += len(batch)
             records_written.send(sender=model, count=len(batch))
 
     @staticmethod

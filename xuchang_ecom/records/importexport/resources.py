@@ -118,7 +118,9 @@ class BatchInstanceLoader(ModelInstanceLoader):
             return super().get_instance(row)
         found = self._found.get(self._key(row))
         if found is not None and len(found) > 1:
-            raise self.resource._meta.model.MultipleObjectsReturned()
+            raise ValidationError({NON_FIELD_ERRORS: [gettext(
+                "More than one %(model)s has these key columns; tell them apart in the registry first."
+            ) % {"model": self.resource._meta.model._meta.verbose_name}]}, code="ambiguous")
         return found[0] if found else None
 
     def _key(self, row) -> tuple:

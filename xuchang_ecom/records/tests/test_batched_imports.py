@@ -2,10 +2,12 @@
 existing records up a batch at a time: what staff see must be what they saw when every
 row was written alone — each bad row named, nothing half written, every write in the
 trail under its own row."""
+from datetime import date
+
 import pytest
 
-from livestream.models import Base, Cluster
-from livestream.resources import BaseResource
+from livestream.models import Base, Cluster, Training
+from livestream.resources import BaseResource, TrainingResource
 from livestream.tests.factories import PlatformFactory
 from tests.helpers import problems, run
 from xuchang_ecom.accounts.tests.factories import region
@@ -121,3 +123,17 @@ def test_records_written_in_a_batch_get_their_many_to_many_links_and_the_trail_l
     entry = LogEntry.objects.get(content_type__model="base", content_type__app_label="livestream",
                                  object_id=Base.objects.get(name="示例基地1").pk)
     assert entry.changes["platforms"] == {"type": "m2m", "operation": "add", "objects": ["抖音"]}
+
+
+def test_a_row_whose_key_columns_match_two_records_is_an_error_asking_to_tell_them_apart(city_user):
+    for _ in range(2):
+        Training.objects.create(held_on=date(2020, 6, 30), title="发制品直播培训", organiser="许昌市商务局",
+                                region=region("长葛市"))
+
+    result = run(TrainingResource, city_user, [{"held_on": "2020-06-30", "title": "发制品直播培训",
+                                                "organiser": "许昌市商务局", "region": "长葛市", "trainees": "40"}])
+
+    (invalid,) = result.invalid_rows
+    assert (invalid.number, invalid.error_dict) == (
+        2, {"__all__": ["找到多个关键列与本行相同的直播电商培训，请先在名录中加以区分。"]})
+    assert Training.objects.count() == 2
