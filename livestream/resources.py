@@ -248,8 +248,6 @@ class AnchorResource(RelationColumnsMixin, Resource):
     column is optional.
     """
 
-    # anchor_create writes the anchor's accounts, which need its key at once.
-    batched_writes = False
     real_name = PersonalDataColumn(attribute="real_name", column_name=field_label(Anchor, "real_name"),
                                    widget=TextWidget())
     mobile = PersonalDataColumn(attribute="mobile", column_name=field_label(Anchor, "mobile"), widget=TextWidget())
@@ -299,6 +297,10 @@ class AnchorResource(RelationColumnsMixin, Resource):
             # compared: the masked export already shows which values are blank.)
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def batched_models(self):
+        # anchor_create writes the anchor's platform accounts with it.
+        return (*super().batched_models(), AnchorAccount)
 
     def create(self, instance: Anchor) -> Anchor:
         return services.anchor_create(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.models import Organisation
 from xuchang_ecom.accounts.services import organisation_create, organisation_find_or_build
+from xuchang_ecom.common.bulk import save_later
 from xuchang_ecom.records.services import organisation_record_check, scoped_delete, scoped_save, scoped_update
 from xuchang_ecom.regions.models import Region
 
@@ -132,7 +133,11 @@ def anchor_create(*, user, display_name: str, region: Region, real_name: str = "
     anchor = Anchor(display_name=display_name.strip(), region=region, real_name=real_name.strip(),
                     mobile="".join(mobile.split()), agency=agency, cultivated_on=cultivated_on, left_on=left_on)
     scoped_save(user=user, instance=anchor)
-    _accounts_set(anchor=anchor, accounts=accounts or {})
+    for platform, account in (accounts or {}).items():
+        link = AnchorAccount(anchor=anchor, platform=platform, account=account.strip())
+        if not save_later(link):  # else written with the anchor's batch, after it (an import)
+            link.full_clean()
+            link.save()
     return anchor
 
 

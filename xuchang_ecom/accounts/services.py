@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuchang_ecom.common.bulk import save_later
 from xuchang_ecom.common.errors import NOT_A_CHOICE
 from xuchang_ecom.regions.models import Level, Region
 
@@ -111,10 +112,11 @@ def user_update(*, user: User, data: dict) -> User:
     return user
 
 
-@transaction.atomic
 def organisation_create(
     *, name: str, region: Region, uscc: str | None = None, contact_name: str = "", contact_phone: str = ""
 ) -> Organisation:
+    """Register an organisation; raises ValidationError. Inside an import's batch
+    (``common.bulk.save_later``) it is checked there and written with the batch."""
     organisation = Organisation(
         name=name.strip(),
         region=region,
@@ -122,8 +124,11 @@ def organisation_create(
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
-    organisation.full_clean()
-    organisation.save()
+    if save_later(organisation):
+        return organisation
+    with transaction.atomic():
+        organisation.full_clean()
+        organisation.save()
     return organisation
 
 
@@ -151,7 +156,6 @@ def organisation_find_or_build(*, name: str, region: Region | None, uscc: str | 
     return organisation or Organisation(name=name.strip(), region=region, uscc=code or None)
 
 
-@transaction.atomic
 def organisation_get_or_create(
     *, user, name: str, region: Region | None, uscc: str | None = None, contact_name: str = "", contact_phone: str = ""
 ) -> Organisation:

@@ -7,13 +7,39 @@ development and tests). Rows go in as they are: validate them before.
 import contextlib
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 
 from django.db import connection, models
 
 
 def supports_copy() -> bool:
     return connection.vendor == "postgresql"
+
+
+#: Set while ``records.services.bulk_writes`` gathers new records: takes a new instance to
+#: write with its batch, or declines (returns False).
+_save_later: ContextVar[Callable[[models.Model], bool] | None] = ContextVar("common_save_later", default=None)
+
+
+def save_later(instance: models.Model) -> bool:
+    """Hand the new ``instance``, already checked by its service, to the batch being
+    gathered (``records.services.bulk_writes``), if there is one and it takes the model;
+    returns whether it did. For records a service writes with a registry's record that
+    have no place of their own (an organisation, below ``records``; an anchor's platform
+    accounts): the registries' records go through ``records.services.scoped_save``."""
+    handler = _save_later.get()
+    return handler is not None and handler(instance)
+
+
+@contextlib.contextmanager
+def saving_later(handler: Callable[[models.Model], bool]) -> Iterator[None]:
+    """Within the block, ``save_later`` asks ``handler``."""
+    token = _save_later.set(handler)
+    try:
+        yield
+    finally:
+        _save_later.reset(token)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

@@ -20,7 +20,7 @@ from xuchang_ecom.accounts.scoping import region_in_scope, user_sees_everything
 from xuchang_ecom.audit import context as audit_context
 from xuchang_ecom.audit.bulk import CreatedRows
 from xuchang_ecom.audit.trail import describe, kept
-from xuchang_ecom.common.bulk import supports_copy
+from xuchang_ecom.common.bulk import saving_later, supports_copy
 from xuchang_ecom.common.errors import NOT_A_CHOICE
 from xuchang_ecom.common.signals import records_written
 
@@ -206,16 +206,22 @@ class BulkWrites:
     batch_size: int = 2000
     tag: Callable[[], Hashable] = lambda: None
     errors: dict = dataclasses.field(default_factory=dict)
+    _queued: set = dataclasses.field(default_factory=set)
     _pending: dict = dataclasses.field(default_factory=lambda: defaultdict(list))
 
     def takes(self, instance: models.Model) -> bool:
         """Whether ``instance`` is a new record this block gathers."""
         return type(instance) in self.model_classes and instance._state.adding and instance.pk is None
 
-    def add(self, *, user, instance: models.Model, m2m: dict | None = None) -> None:
+    def add(self, *, user, instance: models.Model, m2m: dict | None = None, scope: bool = True) -> None:
         """Check ``instance`` in Python and queue it; raises ValidationError as
-        ``scoped_save`` would for what can be told without the database."""
-        check_in_scope(user=user, instance=instance)
+        ``scoped_save`` would for what can be told without the database. ``scope=False``
+        when the caller has checked its place (a record without a scope of its own).
+
+        It may refer to a new record queued here before it (an anchor's account to the
+        anchor): that one is written first, and the reference then set."""
+        if scope:
+            check_in_scope(user=user, instance=instance)
         relations = [f for f in instance._meta.concrete_fields if f.is_relation]
         errors: dict = {}
         try:
@@ -224,7 +230,7 @@ class BulkWrites:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         for relation in relations:
-            if relation.name not in errors:
+            if relation.name not in errors and not self._queued_target(instance, relation):
                 try:
                     # A field's own checks (required, choices) without ForeignKey's query:
                     # the batch looks its references up together (_check_relations).
@@ -234,20 +240,53 @@ class BulkWrites:
         if errors:
             raise ValidationError(errors)
         model = type(instance)
+        self._queued.add(id(instance))
         pending = self._pending[model]
         pending.append(_Pending(instance, user, dict(audit_context.current()), self.tag(),
                                 {name: list(values) for name, values in (m2m or {}).items()}))
         if len(pending) >= self.batch_size:
             self.flush(model)
 
+    def save_later(self, instance: models.Model) -> bool:
+        """``common.bulk.save_later``'s handler: queue a new record of the models gathered,
+        checked by its service (place included)."""
+        if not self.takes(instance):
+            return False
+        self.add(user=None, instance=instance, scope=False)
+        return True
+
     def flush(self, model: type[models.Model] | None = None) -> None:
-        """Write what is queued (of ``model``, or of every model)."""
+        """Write what is queued (of ``model``, or of every model), each model after those
+        its records refer to."""
         for each in [model] if model is not None else list(self._pending):
             batch, self._pending[each] = self._pending[each], []
             if batch:
+                for relation in each._meta.concrete_fields:
+                    if relation.is_relation and relation.related_model is not each and self._pending.get(
+                            relation.related_model):
+                        self.flush(relation.related_model)
                 self._write(each, batch)
 
+    def _queued_target(self, instance: models.Model, relation: models.Field) -> bool:
+        """Whether ``instance``'s ``relation`` is a new record queued here (no key yet)."""
+        target = relation.get_cached_value(instance, None)
+        return target is not None and target.pk is None and id(target) in self._queued
+
     def _write(self, model: type[models.Model], batch: list[_Pending]) -> None:
+        refused: dict = {}
+        for item in batch:
+            for relation in model._meta.concrete_fields:
+                target = relation.get_cached_value(item.instance, None) if relation.is_relation else None
+                if target is None or getattr(item.instance, relation.attname) is not None:
+                    continue
+                if target.pk is None:  # queued, and refused: its row says why
+                    refused.setdefault(item.tag, ValidationError({relation.name: [
+                        ValidationError(NOT_A_CHOICE, code="invalid_choice")]}))
+                else:
+                    setattr(item.instance, relation.attname, target.pk)  # written since
+        batch = [item for item in batch if item.tag not in refused]
+        for tag, error in refused.items():
+            self.errors.setdefault(tag, error)
         refused = self._check_relations(model, batch)
         batch = [item for item in batch if item.tag not in refused]
         self.errors.update(refused)
@@ -314,7 +353,7 @@ class BulkWrites:
                 continue  # shared lists (platforms, models): the objects were found, so they exist
             for item in batch:
                 wanted = {related.pk for related in item.m2m.get(field.name, ())}
-                if wanted and not user_sees_everything(item.user) and visible_rows(
+                if wanted and not self._sees_all(item) and visible_rows(
                         field.related_model, item.user).filter(pk__in=wanted).count() != len(wanted):
                     errors.setdefault(item.tag, ValidationError({}))
                     errors[item.tag].error_dict.setdefault(field.name, []).append(
@@ -331,7 +370,7 @@ class BulkWrites:
                 value = getattr(item.instance, relation.attname)
                 if value is None:
                     continue
-                if value in existing and is_scoped(relation.related_model) and not user_sees_everything(item.user):
+                if value in existing and is_scoped(relation.related_model) and not self._sees_all(item):
                     if item.user not in visible:
                         visible[item.user] = set(visible_rows(relation.related_model, item.user).filter(
                             **{f"{target}__in": values}).values_list(target, flat=True))
@@ -343,6 +382,12 @@ class BulkWrites:
                     errors[item.tag].error_dict.setdefault(relation.name, []).append(
                         ValidationError(NOT_A_CHOICE, code="invalid_choice"))
         return errors
+
+    @staticmethod
+    def _sees_all(item: _Pending) -> bool:
+        """Whether ``item``'s references need no check of visibility: its user sees every
+        record, or it came through ``save_later``, from a service that checked them."""
+        return item.user is None or user_sees_everything(item.user)
 
     def _write_one_by_one(self, batch: list[_Pending]) -> list[_Pending]:
         """Write ``batch``'s records one at a time, after the database refused them
@@ -382,7 +427,8 @@ def bulk_writes(*, model_classes: Iterable[type[models.Model]], batch_size: int 
     writes = BulkWrites(model_classes=tuple(model_classes), batch_size=batch_size, tag=tag)
     token = _bulk_writes.set(writes)
     try:
-        yield writes
+        with saving_later(writes.save_later):
+            yield writes
         writes.flush()
     finally:
         _bulk_writes.reset(token)

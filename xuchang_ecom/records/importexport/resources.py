@@ -427,7 +427,7 @@ class Resource(resources.ModelResource):
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         # Inside import_data's transaction: the batches are written, and a row they refuse
         # is made invalid, before it decides to roll back.
-        models = (self._meta.model,) if self.batched_writes else ()
+        models = self.batched_models() if self.batched_writes else ()
         with bulk_writes(model_classes=models, batch_size=self.WRITE_BATCH, tag=lambda: self._place) as writes:
             result = super().import_data_inner(dataset, dry_run, raise_errors, using_transactions,
                                                collect_failed_rows, **kwargs)
@@ -538,6 +538,11 @@ class Resource(resources.ModelResource):
                 % {"row": first, "columns": "、".join(f"“{self.fields[name].column_name}”" for name in names)},
                 code="duplicate_in_file",
             )]
+
+    def batched_models(self) -> tuple[type[models.Model], ...]:
+        """The models whose new records the import writes in batches (``batched_writes``):
+        the registry's, and those its service creates with it."""
+        return (self._meta.model,)
 
     def new_row_key(self, row) -> tuple | None:
         """What identifies the record a new row creates, to tell a row repeating an
@@ -726,6 +731,9 @@ class OrganisationResource(RelationColumnsMixin, Resource):
         if name:
             return records.filter(organisation__name=name).first()
         return None
+
+    def batched_models(self) -> tuple[type[models.Model], ...]:
+        return (*super().batched_models(), Organisation)
 
     def new_row_key(self, row) -> tuple | None:
         # As get_instance finds a record: by credit code, else by name.

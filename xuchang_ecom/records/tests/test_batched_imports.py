@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from livestream.models import Base, Cluster, Training
-from livestream.resources import BaseResource, TrainingResource
+from livestream.models import Anchor, Base, Cluster, Training
+from livestream.resources import AnchorResource, BaseResource, TrainingResource
 from livestream.tests.factories import PlatformFactory
 from tests.helpers import problems, run
 from xuchang_ecom.accounts.tests.factories import region
@@ -137,3 +137,23 @@ def test_a_row_whose_key_columns_match_two_records_is_an_error_asking_to_tell_th
     assert (invalid.number, invalid.error_dict) == (
         2, {"__all__": ["找到多个关键列与本行相同的直播电商培训，请先在名录中加以区分。"]})
     assert Training.objects.count() == 2
+
+
+def test_new_anchors_written_in_a_batch_get_their_accounts_and_an_account_taken_twice_is_named_on_its_row(
+        city_user, small_batches):
+    PlatformFactory(name="抖音")
+    PlatformFactory(name="快手")
+    rows = [{"display_name": "主播甲", "region": "长葛市", "accounts": "抖音：dy-001、快手：ks-001"},
+            {"display_name": "主播乙", "region": "长葛市", "accounts": "抖音：dy-002"},
+            {"display_name": "主播丙", "region": "长葛市", "accounts": "抖音：dy-001"}]
+
+    refused = run(AnchorResource, city_user, rows, dry_run=False)
+
+    assert [invalid.number for invalid in refused.invalid_rows] == [4]
+    assert not Anchor.objects.exists()
+
+    result = run(AnchorResource, city_user, rows[:2], dry_run=False)
+
+    assert not result.invalid_rows, result.messages()
+    assert {anchor.display_name: sorted(f"{link.platform.name}:{link.account}" for link in anchor.accounts.all())
+            for anchor in Anchor.objects.all()} == {"主播甲": ["快手:ks-001", "抖音:dy-001"], "主播乙": ["抖音:dy-002"]}
