@@ -94,7 +94,7 @@ def import_job_start(*, user, model: type[models.Model], importer: type, data: b
     try:
         _enqueue(job)
     except ImportFileRejected:
-        _remove_files(job)
+        remove_job_files(job)
         job.delete()
         raise
     return job
@@ -181,7 +181,7 @@ def import_jobs_sweep(*, now=None) -> int:
     old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(stored_file="", errors_file="", errors=[])
     count = 0
     for job in old.exclude(state__in=RUNNING_STATES).iterator():
-        _remove_files(job)
+        remove_job_files(job)
         ImportJob.objects.filter(pk=job.pk).update(stored_file="", errors_file="", errors=[])
         count += 1
     return count
@@ -214,7 +214,8 @@ def _enqueue_or_restore(job: ImportJob, *, state: str, reason: bool = False) -> 
     return job
 
 
-def _remove_files(job: ImportJob) -> None:
+def remove_job_files(job: ImportJob) -> None:
+    """Remove the upload and the error workbook ``job`` keeps (personal data)."""
     for name in (job.stored_file, job.errors_file):
         if name:
             try:
@@ -336,7 +337,7 @@ def _record(job: ImportJob, result: ImportResult, *, data: bytes, file_format: S
                 reason="" if result.total else gettext("The file is empty."))
         return
     job.rows_written = result.created
-    _remove_files(job)  # the rows are in the registry now
+    remove_job_files(job)  # the rows are in the registry now
     job.stored_file = ""
     _finish(job, state=ImportState.DONE)
 
