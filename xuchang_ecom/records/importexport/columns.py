@@ -7,7 +7,6 @@ other. ``region_code_column`` adds the place's statistical code beside a place c
 import contextlib
 from collections.abc import Iterator
 
-from django.utils.translation import get_language
 from import_export.fields import Field
 
 from xuchang_ecom.records.importexport.cells import in_every_language
@@ -15,28 +14,20 @@ from xuchang_ecom.records.importexport.widgets import REGION_CODE_COLUMN, TextWi
 
 
 class Column(Field):
-    """A resource field whose header is a (lazy) verbose name, rendered when asked (once
-    per language: an import asks for it on every cell)."""
+    """A resource field whose header is a (lazy) verbose name, rendered when asked, or
+    fixed for the length of an import (``frozen``), which asks for it on every cell."""
 
-    _rendered: tuple[str | None, str] | None = None
-    #: The header fixed for the length of an import (``frozen``), asked for on every cell.
     _frozen: str | None = None
 
     @property
     def column_name(self) -> str | None:
         if self._frozen is not None:
             return self._frozen
-        if self._label is None:
-            return None
-        language = get_language()
-        if self._rendered is None or self._rendered[0] != language:
-            self._rendered = (language, str(self._label))
-        return self._rendered[1]
+        return None if self._label is None else str(self._label)
 
     @column_name.setter
     def column_name(self, value) -> None:
         self._label = value
-        self._rendered = None
 
     @contextlib.contextmanager
     def frozen(self) -> Iterator[None]:
