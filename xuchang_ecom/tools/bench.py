@@ -147,6 +147,13 @@ def database_url() -> str:
     return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def production_like_env(**extra: str) -> dict[str, str]:
+    """The environment of a process the benchmark starts (gunicorn, an import worker): this
+    database, DEBUG off, and ``extra``."""
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "xuchang_ecom.settings.local", "DJANGO_DEBUG": "False",
+            "DATABASE_URL": database_url(), **extra}
+
+
 class Gunicorn:
     """gunicorn with 2 workers on loopback, production-like (DEBUG off), for the run."""
 
@@ -157,8 +164,7 @@ class Gunicorn:
     def __enter__(self):
         # One wrk process is one client: lift the per-client limit so the server, not the
         # throttle, is measured.
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xuchang_ecom.settings.local", "DJANGO_DEBUG": "False",
-               "DEMO_MODE": "False", "OPEN_DATA_RATE": "1000000/minute", "DATABASE_URL": database_url()}
+        env = production_like_env(DEMO_MODE="False", OPEN_DATA_RATE="1000000/minute")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "xuchang_ecom.wsgi", "--workers", "2", "--bind",
              f"127.0.0.1:{self.port}", "--log-level", "warning"],
@@ -226,8 +232,7 @@ def bench_import_under_load(rows: int, seconds: int) -> list[Row]:
         return [Row(f"dashboard p99 while {name} is checked", "≤ 2 × its idle p99",
                     "wrk is not installed (apt-get install wrk)", None)]
     content = large.households_xlsx(rows)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xuchang_ecom.settings.local", "DJANGO_DEBUG": "False",
-           "DATABASE_URL": database_url(), "PRIVATE_MEDIA_ROOT": str(storages["private"].location)}
+    env = production_like_env(PRIVATE_MEDIA_ROOT=str(storages["private"].location))
     try:
         job, upload_s, page_s = large.upload(content)
         with Gunicorn() as server:
