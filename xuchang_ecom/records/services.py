@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from xuchang_ecom.accounts.scoping import region_in_scope, user_sees_everything
-from xuchang_ecom.audit import context as audit_context
+from xuchang_ecom.audit import context as trail_context
 from xuchang_ecom.audit.bulk import CreatedRows
 from xuchang_ecom.audit.trail import describe, kept
 from xuchang_ecom.common.bulk import saving_later, supports_copy
@@ -83,7 +83,17 @@ def check_references(*, user, instance: models.Model, m2m: dict[str, Iterable] |
         target = field.target_field.attname
         if not visible_rows(field.related_model, user).filter(**{target: value}).exists():
             errors[field.name] = [ValidationError(NOT_A_CHOICE, code="invalid_choice")]
-    for field in relations:
+    errors.update(_m2m_not_visible(user=user, instance=instance, m2m=m2m, existing=existing))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _m2m_not_visible(*, user, instance: models.Model, m2m: dict | None, existing: bool) -> dict[str, list]:
+    """``{field name: [error]}`` for each many-to-many field of ``m2m`` (field name ->
+    objects to set on ``instance``) to a scoped model that lists a record ``user`` may not
+    see; of an ``existing`` record, only the records it adds count. A query per field."""
+    errors = {}
+    for field in scoped_relations(type(instance)):
         if not field.many_to_many or field.name not in (m2m or {}):
             continue
         wanted = {item.pk for item in m2m[field.name]}
@@ -91,8 +101,7 @@ def check_references(*, user, instance: models.Model, m2m: dict[str, Iterable] |
             wanted -= set(getattr(instance, field.name).values_list("pk", flat=True))
         if wanted and visible_rows(field.related_model, user).filter(pk__in=wanted).count() != len(wanted):
             errors[field.name] = [ValidationError(NOT_A_CHOICE, code="invalid_choice")]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def record_region(instance: models.Model):
@@ -242,7 +251,7 @@ class BulkWrites:
         model = type(instance)
         self._queued.add(id(instance))
         pending = self._pending[model]
-        pending.append(_Pending(instance, user, dict(audit_context.current()), self.tag(),
+        pending.append(_Pending(instance, user, dict(trail_context.current()), self.tag(),
                                 {name: list(values) for name, values in (m2m or {}).items()}))
         if len(pending) >= self.batch_size:
             self.flush(model)
@@ -331,7 +340,7 @@ class BulkWrites:
             groups[tuple((key, value if isinstance(value, Hashable) else id(value))
                          for key, value in sorted(values.items()))].append(item)
         for items in groups.values():
-            with audit_context.audit_context(**{**items[0].context, "row": None}):
+            with trail_context.audit_context(**{**items[0].context, "row": None}):
                 entries = CreatedRows(model, positions=positions, describe=lambda row: describe(row[-1]), m2m=m2m)
             rows = [[getattr(item.instance, field.attname) for field in fields] + [item.instance] for item in items]
             related = [[obj.pk for obj in item.m2m.get(linked, ())] if linked else () for item in items]
@@ -348,16 +357,12 @@ class BulkWrites:
         that does not exist or, for a scoped relation, that their user may not see (by a
         foreign key, or among its many-to-many values)."""
         errors: dict = {}
-        for field in model._meta.many_to_many:
-            if not is_scoped(field.related_model):
-                continue  # shared lists (platforms, models): the objects were found, so they exist
-            for item in batch:
-                wanted = {related.pk for related in item.m2m.get(field.name, ())}
-                if wanted and not self._sees_all(item) and visible_rows(
-                        field.related_model, item.user).filter(pk__in=wanted).count() != len(wanted):
-                    errors.setdefault(item.tag, ValidationError({}))
-                    errors[item.tag].error_dict.setdefault(field.name, []).append(
-                        ValidationError(NOT_A_CHOICE, code="invalid_choice"))
+        for item in batch:
+            # Shared lists (platforms, models) are not checked: their objects were found.
+            if item.m2m and not self._sees_all(item):
+                refused = _m2m_not_visible(user=item.user, instance=item.instance, m2m=item.m2m, existing=False)
+                if refused:
+                    errors[item.tag] = ValidationError(refused)
         for relation in (f for f in model._meta.concrete_fields if f.is_relation):
             target = relation.target_field.attname
             values = {getattr(item.instance, relation.attname) for item in batch} - {None}
