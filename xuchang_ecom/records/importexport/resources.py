@@ -203,10 +203,7 @@ class Resource(resources.ModelResource):
         # no diff of every row (``skip_row`` compares with ``_original`` instead).
         skip_diff = True
 
-    #: Whether the new records are written in batches (``records.services.bulk_writes``).
-    #: False for a registry whose service needs a new record's key at once.
-    batched_writes = True
-    #: How many new records are written together.
+    #: How many new records are written together (``records.services.bulk_writes``).
     WRITE_BATCH = 2000
 
     def __init__(self, user=None, **kwargs):
@@ -427,8 +424,8 @@ class Resource(resources.ModelResource):
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         # Inside import_data's transaction: the batches are written, and a row they refuse
         # is made invalid, before it decides to roll back.
-        models = self.batched_models() if self.batched_writes else ()
-        with bulk_writes(model_classes=models, batch_size=self.WRITE_BATCH, tag=lambda: self._place) as writes:
+        with bulk_writes(model_classes=self.batched_models(), batch_size=self.WRITE_BATCH,
+                         tag=lambda: self._place) as writes:
             result = super().import_data_inner(dataset, dry_run, raise_errors, using_transactions,
                                                collect_failed_rows, **kwargs)
             writes.flush()
@@ -519,9 +516,8 @@ class Resource(resources.ModelResource):
 
         Here: a new record's key columns may not repeat those of an earlier new row of
         the file (which would otherwise make two records, or update the one the earlier
-        row creates). Rows written at once (``batched_writes`` off) find the records of
-        the rows before them instead."""
-        if instance.pk is not None or not self.batched_writes:
+        row creates)."""
+        if instance.pk is not None:
             return
         names = self.get_import_id_fields()
         try:
@@ -540,7 +536,7 @@ class Resource(resources.ModelResource):
             )]
 
     def batched_models(self) -> tuple[type[models.Model], ...]:
-        """The models whose new records the import writes in batches (``batched_writes``):
+        """The models whose new records the import writes in batches (``bulk_writes``):
         the registry's, and those its service creates with it."""
         return (self._meta.model,)
 
