@@ -1,6 +1,7 @@
 """An import as the staff who use it meet it, in a real browser: city and county staff, on a
-desktop and on a phone, in Chinese and in English. A file with one bad row leads to the
-import's page, which says what is wrong and offers the rows with errors; the upload page
+desktop and on a phone, in Chinese and in English. A file with a bad row and a row repeating
+another leads to the import's page, which says what is wrong in the uploader's language
+and offers the rows with errors; the upload page
 then lists the import. Each page passes the product's page checks (no console error, no
 number broken across lines, no sideways scroll, no English word on a Chinese page)."""
 import io
@@ -20,16 +21,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 DESKTOP_WIDTH = 1366
 IMPORT = "/admin/villages/designation/import/"
+# How many lines the text of each element a selector matches takes.
+LINES_OF = """(selector) => [...document.querySelectorAll(selector)].map((element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+})"""
 
 
 def a_file_with_a_bad_row() -> bytes:
-    """Two designations in 长葛市, the second with a year that is no number."""
+    """Designations in 长葛市: the second with a year that is no number, the third the
+    first again."""
     with translation.override(settings.LANGUAGE_CODE):
         resource = DesignationResource()
         names, headers = list(resource.get_export_order()), list(resource.get_export_headers())
     book = openpyxl.Workbook()
     book.active.append(headers)
-    for year in ("2020", "二〇二〇"):
+    for year in ("2020", "二〇二〇", "2020"):
         values = {"place": "长葛市/佛耳湖镇/岗李村", "kind": "淘宝村", "year": year, "source": "2020中国淘宝村研究报告"}
         book.active.append([values.get(name) for name in names])
     out = io.BytesIO()
@@ -64,8 +72,13 @@ def test_staff_upload_a_file_with_a_bad_row_and_read_its_import_page(
     page.wait_for_load_state("networkidle")
 
     assert page.locator(".import-job[data-state=checked]").count() == 1
-    assert page.locator("#import-errors tbody tr").count() == 1
-    assert page.locator("#import-errors tbody td").first.inner_text() == "3"
+    rows = page.locator("#import-errors tbody tr")
+    assert rows.count() == 2
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(2)] == ["3", "4"]
+    repeated = rows.nth(1).inner_text()
+    assert ("appears only once in a file" if locale == "en-US" else "只能出现一次") in repeated, repeated
+    # The job's state and the columns' names keep to one line (年份, not 年 over 份).
+    assert page.evaluate(LINES_OF, "#import-state, #import-errors td.column-name") == [1, 1, 1]
     assert page.locator("#import-errors-download").count() == 1
     assert page.locator("input[name=confirm]").count() == 0
     assert page.evaluate("() => document.documentElement.lang").startswith("en" if locale == "en-US" else "zh")
